@@ -1,0 +1,94 @@
+// Storage interface of the scheduling kernel; db/ implements it for SQLite and PostgreSQL.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "vertebra/common/error.hpp"
+#include "vertebra/domain/types.hpp"
+
+namespace vertebra::core {
+
+/// Appointments overlapping [from, to), optionally narrowed.
+struct AppointmentQuery {
+    Instant from;
+    Instant to;
+    std::vector<Id> practitioner_ids;  ///< any of these; empty = all
+    std::optional<Id> patient_id;
+    std::optional<Id> room_id;
+    bool include_cancelled = true;
+};
+
+/// Placeholder series id for appointments inserted with a new series in the same batch.
+inline constexpr Id kNewSeries = -1;
+
+/// One atomic change to the book: optionally a new series, new rows, changed rows.
+struct AppointmentBatch {
+    std::optional<Series> new_series;
+    std::vector<Appointment> inserts;  ///< ids ignored; series_id == kNewSeries -> the new series
+    std::vector<Appointment> updates;  ///< full rows, matched by id
+};
+
+/// Raised by a repository when a batch would double-book. The scheduler turns it into a message
+/// naming the other appointment, its time and who or what it involves.
+class BookingConflict : public Error {
+public:
+    BookingConflict(Id conflicting_id, std::string resource, std::string message)
+        : Error(ErrorKind::Conflict, std::move(message)),
+          conflicting_id_(conflicting_id),
+          resource_(std::move(resource)) {}
+    /// The appointment already in the book (0 if the database could not say, e.g. a deadlock).
+    Id conflicting_id() const { return conflicting_id_; }
+    /// "practitioner", "room" or "patient" ("" if unknown).
+    const std::string& resource() const { return resource_; }
+
+private:
+    Id conflicting_id_;
+    std::string resource_;
+};
+
+class SchedulingRepository {
+public:
+    virtual ~SchedulingRepository() = default;
+
+    virtual Clinic load_clinic() = 0;
+    virtual void save_clinic(const Clinic& clinic) = 0;
+
+    virtual Id add_practitioner(const Practitioner& p) = 0;
+    virtual void update_practitioner(const Practitioner& p) = 0;
+    virtual std::vector<Practitioner> practitioners() = 0;
+    virtual Id add_time_off(const TimeOff& t) = 0;
+    /// Time off overlapping [from, to); practitioner_id 0 = everyone's.
+    virtual std::vector<TimeOff> time_off(Id practitioner_id, Instant from, Instant to) = 0;
+
+    virtual Id add_room(const Room& r) = 0;
+    virtual std::vector<Room> rooms() = 0;
+
+    virtual Id add_patient(const Patient& p) = 0;
+    virtual std::optional<Patient> patient(Id id) = 0;
+    /// Case-insensitive substring search on the name; at most `limit` rows, by name.
+    virtual std::vector<Patient> find_patients(const std::string& text, int limit) = 0;
+
+    virtual Id add_service(const Service& s) = 0;
+    virtual std::vector<Service> services() = 0;
+
+    virtual std::vector<Appointment> appointments(const AppointmentQuery& q) = 0;
+    virtual std::optional<Appointment> appointment(Id id) = 0;
+    virtual std::vector<Appointment> series_appointments(Id series_id) = 0;
+    virtual std::optional<Series> series(Id id) = 0;
+
+    /// Atomically checks that no row of the batch overlaps a time-occupying appointment of the
+    /// same practitioner, room or patient (rows being updated do not conflict with themselves),
+    /// then writes it; all or nothing. Throws BookingConflict, or Error(Unavailable).
+    /// Returns the ids of the inserted rows, in order.
+    virtual std::vector<Id> commit_appointments(const AppointmentBatch& batch) = 0;
+
+    /// Loads many trusted rows fast (demo seed, benchmark tier, imports) with their ids as given,
+    /// without the app-level conflict check (PostgreSQL's exclusion constraints still apply).
+    /// Meant for an empty book; may be called repeatedly with further chunks.
+    virtual void bulk_insert(const std::vector<Series>& series,
+                             const std::vector<Appointment>& rows) = 0;
+};
+
+}  // namespace vertebra::core

@@ -1,0 +1,118 @@
+// The scheduling engine: booking, recurring series, conflicts, hours, time off, slot search.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "vertebra/scheduling/repository.hpp"
+
+namespace vertebra::core {
+
+struct BookingRequest {
+    Id patient_id = 0;
+    Id practitioner_id = 0;
+    std::optional<Id> room_id;
+    std::optional<Id> service_id;
+    LocalTime start;                 ///< clinic local time
+    std::optional<int> minutes;      ///< default: the service's duration
+    std::string rrule;               ///< empty = one appointment
+    std::string notes;
+};
+
+struct SlotQuery {
+    std::optional<Id> practitioner_id;  ///< this practitioner, or
+    std::string discipline;             ///< any active practitioner of this discipline
+    int minutes = 30;
+    std::optional<Id> service_id;       ///< its equipment narrows the rooms
+    LocalDate from;
+    int days = 14;
+    int count = 10;
+    int step_minutes = 15;              ///< candidate starts on this grid (local time)
+};
+
+struct Slot {
+    Instant start;
+    Instant end;
+    Id practitioner_id = 0;
+    std::optional<Id> room_id;
+    bool operator==(const Slot&) const = default;
+};
+
+/// Which way an appointment's status may move. Data, not code paths: see status_transitions().
+struct StatusTransition {
+    AppointmentStatus from;
+    AppointmentStatus to;
+};
+const std::vector<StatusTransition>& status_transitions();
+
+class Scheduler {
+public:
+    using Clock = std::function<Instant()>;
+    explicit Scheduler(SchedulingRepository& repo, Clock now = nullptr);
+
+    ClinicZone zone() const;
+    Clinic clinic() const { return clinic_; }
+    /// Re-reads clinic settings (name, zone, hours) after they change.
+    void reload();
+
+    /// Validates a request (ids, discipline, equipment, hours, time off, conflicts in the current
+    /// book) and returns the batch that would be written. Nothing is written.
+    AppointmentBatch prepare_booking(const BookingRequest& req);
+    /// Writes a prepared batch atomically; a double booking that slipped past the check (another
+    /// workstation) is still refused by the database. Returns the new ids.
+    std::vector<Id> commit(const AppointmentBatch& batch);
+    /// prepare_booking + commit.
+    std::vector<Id> book(const BookingRequest& req);
+
+    /// Cancels one appointment, or it and all later ones of its series. Marks a late cancel when
+    /// less than the clinic's notice period remains. Returns the ids cancelled.
+    std::vector<Id> cancel(Id id, const std::string& reason, bool following = false);
+    void no_show(Id id);
+    /// Moves along the status table (arrived, in session, completed, confirmed).
+    void set_status(Id id, AppointmentStatus to);
+    /// Moves one appointment (or it and the later ones of its series, keeping their local times
+    /// shifted by the same amount) to a new local start; optional new length/practitioner/room.
+    std::vector<Id> reschedule(Id id, LocalTime new_start, std::optional<int> minutes = {},
+                               bool following = false, std::optional<Id> practitioner_id = {},
+                               std::optional<Id> room_id = {});
+
+    /// First `count` free slots, in time order (ties by practitioner id).
+    std::vector<Slot> find_slots(const SlotQuery& q);
+
+    /// All appointments overlapping the local days [from, from + days).
+    std::vector<Appointment> appointments_between(LocalDate from, int days,
+                                                  const std::vector<Id>& practitioners = {},
+                                                  std::optional<Id> patient = {},
+                                                  bool include_cancelled = true);
+
+    /// A sentence naming an appointment for people: "#12 Mon 2026-11-02 09:00-09:30 with
+    /// Dr Ada Park, patient Tom Reed, room Treatment 1".
+    std::string describe(const Appointment& a);
+
+    /// Called for every service about to be booked; throws to refuse (e.g. its module is
+    /// disabled). Set by whoever knows the modules (the plugin host).
+    using ServiceGuard = std::function<void(const Service&)>;
+    void set_service_guard(ServiceGuard guard) { service_guard_ = std::move(guard); }
+
+    /// Hours' notice below which a cancellation counts as late.
+    static constexpr int kLateCancelHours = 24;
+
+private:
+    void check_fits_schedule(const Appointment& a, const Practitioner& p,
+                             const std::vector<TimeOff>& off);
+    void precheck_conflicts(const std::vector<Appointment>& rows);
+    [[noreturn]] void rethrow_conflict(const BookingConflict& c, const AppointmentBatch& batch);
+    const Practitioner& practitioner(Id id);
+    Appointment load(Id id);
+
+    SchedulingRepository& repo_;
+    Clock now_;
+    Clinic clinic_;
+    ClinicZone zone_;
+    std::vector<Practitioner> practitioners_;
+    ServiceGuard service_guard_;
+};
+
+}  // namespace vertebra::core

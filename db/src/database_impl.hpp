@@ -1,0 +1,88 @@
+// db/ internals: the connection, SQL dialect helpers and the soci_error -> vertebra::Error map.
+#pragma once
+
+#include <soci/soci.h>
+
+#include <memory>
+#include <string>
+
+#include "vertebra/common/error.hpp"
+#include "vertebra/db/database.hpp"
+
+namespace vertebra::db {
+
+class SchedulingRepositoryImpl;
+
+struct Database::Impl {
+    DatabaseUrl url;
+    soci::session sql;
+    std::unique_ptr<SchedulingRepositoryImpl> scheduling;
+
+    bool pg() const { return url.backend == Backend::PostgreSQL; }
+
+    /// Bind placeholder for an instant given as epoch seconds.
+    std::string ts(const char* param) const {
+        return pg() ? std::string("to_timestamp(:") + param + ")" : std::string(":") + param;
+    }
+    /// A timestamp column read back as epoch seconds.
+    std::string epoch(const char* column) const {
+        return pg() ? std::string("extract(epoch from ") + column + ")::bigint" : column;
+    }
+    /// Starts a write transaction: BEGIN IMMEDIATE on SQLite (takes the write lock before the
+    /// check), BEGIN on PostgreSQL.
+    void begin_write();
+    void commit();
+    void rollback() noexcept;
+
+    /// Re-opens a dropped PostgreSQL connection before use (after a server restart).
+    void ensure_connected();
+    /// Runs a multi-statement script (migrations) through the native driver.
+    void exec_script(const std::string& script);
+};
+
+/// Maps a SOCI failure to the project's error kinds: lost connection / locked file ->
+/// Unavailable, privilege -> PermissionDenied, exclusion/overlap -> Conflict (id unknown).
+[[noreturn]] void rethrow_db_error(Database::Impl& db, const soci::soci_error& e);
+
+/// True when the error is a double booking refused by the database (23P01, 40P01, SQLite trigger).
+bool is_booking_conflict(const soci::soci_error& e);
+
+/// Runs `f` inside a write transaction, rolling back on any failure and mapping SOCI errors.
+template <typename F>
+auto in_write_transaction(Database::Impl& db, F&& f) -> decltype(f()) {
+    db.ensure_connected();
+    try {
+        db.begin_write();
+    } catch (const soci::soci_error& e) {
+        rethrow_db_error(db, e);
+    }
+    try {
+        if constexpr (std::is_void_v<decltype(f())>) {
+            f();
+            db.commit();
+        } else {
+            auto r = f();
+            db.commit();
+            return r;
+        }
+    } catch (const soci::soci_error& e) {
+        db.rollback();
+        rethrow_db_error(db, e);
+    } catch (...) {
+        db.rollback();
+        throw;
+    }
+}
+
+/// Runs a read, mapping SOCI errors.
+template <typename F>
+auto guarded_read(Database::Impl& db, F&& f) -> decltype(f()) {
+    db.ensure_connected();
+    try {
+        return f();
+    } catch (const soci::soci_error& e) {
+        rethrow_db_error(db, e);
+    }
+}
+
+}  // namespace vertebra::db

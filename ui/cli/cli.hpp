@@ -1,0 +1,45 @@
+// vertebra-cli's shared state and the registration hooks of each command group.
+#pragma once
+
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "vertebra/db/database.hpp"
+#include "vertebra/scheduling/scheduler.hpp"
+
+namespace vertebra::ui::cli {
+
+/// Global options and lazily opened services, shared by every command.
+class Context {
+public:
+    std::string db_url;                    ///< --db (resolved: never empty after parsing)
+    bool json = false;                     ///< --json
+    std::vector<std::string> plugin_dirs;  ///< --plugin-dir (repeatable)
+
+    /// Opens the database on first use. `migrated` = refuse a database whose schema is not the
+    /// binary's (every command but `db init` wants this).
+    db::Database& database(bool migrated = true);
+    core::Scheduler& scheduler();
+
+    /// Prints one id: bare, or {"id": N} with --json.
+    void print_id(core::Id id) const;
+    void print_json(const nlohmann::json& j) const;
+
+private:
+    std::unique_ptr<db::Database> db_;
+    std::unique_ptr<core::Scheduler> scheduler_;
+};
+
+// Each command group registers its subcommands; the callbacks run after parsing.
+void register_db_commands(CLI::App& app, Context& ctx);
+void register_schedule_commands(CLI::App& app, Context& ctx);
+void register_demo_commands(CLI::App& app, Context& ctx);
+void register_score_commands(CLI::App& app, Context& ctx);
+
+}  // namespace vertebra::ui::cli

@@ -1,0 +1,37 @@
+// Lazily opened database and scheduler for vertebra-cli commands.
+#include <iostream>
+
+#include "cli.hpp"
+
+namespace vertebra::ui::cli {
+
+db::Database& Context::database(bool migrated) {
+    if (!db_) {
+        if (db_url.empty()) db_url = db::default_database_url();
+        db_ = db::Database::open(db_url);
+        if (migrated) {
+            // A brand-new local file is initialised on first use; a server database is not
+            // (that is `db init` / `server init`, an administrator's step).
+            if (db_->backend() == db::Backend::SQLite && db_->schema_version() == 0)
+                db_->migrate();
+            db_->require_current_schema();
+        }
+    }
+    return *db_;
+}
+
+core::Scheduler& Context::scheduler() {
+    if (!scheduler_) scheduler_ = std::make_unique<core::Scheduler>(database().scheduling());
+    return *scheduler_;
+}
+
+void Context::print_id(core::Id id) const {
+    if (json)
+        std::cout << nlohmann::json{{"id", id}}.dump() << "\n";
+    else
+        std::cout << id << "\n";
+}
+
+void Context::print_json(const nlohmann::json& j) const { std::cout << j.dump(2) << "\n"; }
+
+}  // namespace vertebra::ui::cli

@@ -120,4 +120,11 @@ struct Observation {
 /// Checks value range (and, for ODI with answers, that value matches the answers). Invalid.
 void validate_observation(const Observation& o, const OutcomeConfig& config = default_outcome_config());
 
+/// JSON with taken_at as ISO 8601 UTC ("2026-03-02T09:00:00Z") and odi_answers as ten
+/// entries of 0-5 or null.
+void to_json(nlohmann::json& j, const Observation& o);
+void from_json(const nlohmann::json& j, Observation& o);
+/// Parses "YYYY-MM-DDTHH:MM:SSZ"; Invalid naming `field` otherwise.
+Instant parse_utc(const std::string& text, const std::string& field);
+
 }  // namespace vertebra::core::outcomes

@@ -199,7 +199,7 @@ INSTANTIATE_TEST_SUITE_P(
                    true},
         BrokenCase{"missing_key", "no_version", "plugin.json: \"version\" is missing", false, true},
         BrokenCase{"invalid_json", "broken_json",
-                   "plugin.json: not valid JSON (parse error at line 5, column 3: syntax error "
+                   "plugin.json: not valid JSON (parse error at line 5, column 15: syntax error "
                    "while parsing object - unexpected string literal; expected '}')",
                    false, true},
         BrokenCase{"no_factory", "no_factory",
@@ -213,7 +213,7 @@ INSTANTIATE_TEST_SUITE_P(
         BrokenCase{"bad_definitions", "bad_definitions",
                    "invalid module definitions: workflow 'flow': state 'limbo' cannot be reached "
                    "from 'open'; service 'visit' uses unknown form 'missing_form'"}),
-    [](const auto& info) { return std::string(info.param.scenario); });
+    [](const auto& test_info) { return std::string(test_info.param.scenario); });
 
 TEST(PluginHostTest, DuplicateIdKeepsTheFirstInSearchOrder) {
     PluginHost host(options_for({"duplicate_a", "duplicate_b"}));

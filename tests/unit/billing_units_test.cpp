@@ -144,7 +144,7 @@ INSTANTIATE_TEST_SUITE_P(
         // The CMS examples (RULES.md §1.4) hold too.
         AllocCase{"CmsExampleOne", {{"97112", 24}, {"97110", 23}}, {2, 1}, {2, 2}},
         AllocCase{"CmsExampleThree", {{"97110", 33}, {"97140", 7}}, {2, 1}, {2, 0}}),
-    [](const auto& info) { return info.param.name; });
+    [](const auto& tp) { return tp.param.name; });
 
 TEST(AllocationPropertyTest, TotalTimeInvariantsHoldForRandomVisits) {
     std::mt19937 rng(20260302);

@@ -104,7 +104,7 @@ INSTANTIATE_TEST_SUITE_P(
                       BadItem{"NegativeUntimed", {{"97161", -1}}, "items[0].minutes"},
                       BadItem{"TimedWithoutMinutes", {{"97112", std::nullopt}},
                               "items[0].minutes"}),
-    [](const auto& info) { return std::string(info.param.name); });
+    [](const auto& tp) { return std::string(tp.param.name); });
 
 TEST_F(VisitBillingTest, MedicareAddsGpToTherapyLinesCommercialDoesNot) {
     auto m = bill({{"97110", 23}, {"99213", std::nullopt}}, "medicare");

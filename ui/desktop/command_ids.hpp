@@ -1,0 +1,28 @@
+// Menu and keyboard command ids of the main window, shared by the frame and its views.
+#pragma once
+
+#include <wx/defs.h>
+
+namespace vertebra::ui {
+
+enum CommandId : int {
+    kCmdToday = wxID_HIGHEST + 1,
+    kCmdPrevious,
+    kCmdNext,
+    kCmdGoToDate,
+    kCmdDayView,
+    kCmdWeekView,
+    kCmdShowCancelled,
+    kCmdRefresh,
+    kCmdNewBooking,
+    kCmdArrive,
+    kCmdStart,
+    kCmdComplete,
+    kCmdCancelAppointment,
+    kCmdNoShow,
+    kCmdDescribe,
+    kCmdPrintDaySheet,
+    kCmdShortcuts,
+};
+
+}  // namespace vertebra::ui

@@ -1,0 +1,167 @@
+// The wxApp of `vertebra`: start-up, the one top-level error handler, test mode, --screenshot.
+#include "desktop_app.hpp"
+
+#include <iostream>
+
+#include <wx/config.h>
+#include <wx/fileconf.h>
+#include <wx/image.h>
+#include <wx/msgdlg.h>
+#include <wx/stdpaths.h>
+#include <wx/utils.h>
+
+#include "calendar_view.hpp"
+#include "main_frame.hpp"
+#include "screenshot.hpp"
+#include "ui_text.hpp"
+#include "vertebra/ui/calendar_presenter.hpp"
+
+namespace vertebra::ui {
+
+DesktopOptions& DesktopApp::options() {
+    static DesktopOptions o;
+    return o;
+}
+
+void DesktopApp::set_options(DesktopOptions o) { options() = std::move(o); }
+
+void report_current_exception(wxWindow* where, bool test_mode) {
+    const wxString message = wx(error_sentence(std::current_exception()));
+    auto* frame = dynamic_cast<MainFrame*>(where ? wxGetTopLevelParent(where) : nullptr);
+    if (!frame) frame = dynamic_cast<MainFrame*>(wxTheApp ? wxTheApp->GetTopWindow() : nullptr);
+    if (frame) {
+        frame->show_error(message);
+        return;
+    }
+    std::cerr << "vertebra: " << message.utf8_str() << "\n";
+    if (!test_mode) wxMessageBox(message, _("Vertebra"), wxOK | wxICON_ERROR);
+}
+
+bool DesktopApp::OnInit() {
+    SetAppName("vertebra");
+    SetAppDisplayName("Vertebra");
+    wxInitAllImageHandlers();
+    const DesktopOptions& o = options();
+
+    if (!o.test_mode) {
+        // Window size and view live in $XDG_CONFIG_HOME/vertebra/vertebra.conf.
+        wxStandardPaths::Get().SetFileLayout(wxStandardPaths::FileLayout_XDG);
+        wxConfigBase::Set(new wxFileConfig("vertebra", wxEmptyString, wxEmptyString, wxEmptyString,
+                                           wxCONFIG_USE_LOCAL_FILE |
+                                               wxCONFIG_USE_SUBDIR));
+    } else {
+        wxConfigBase::DontCreateOnDemand();
+    }
+
+    try {
+        wxBusyCursor busy;
+        session_ = open_clinic_session(o, o.today.value_or(local_today()));
+    } catch (...) {
+        fail_startup(wx(error_sentence(std::current_exception())));
+        return false;
+    }
+    const auto now = std::chrono::time_point_cast<std::chrono::seconds>(
+        std::chrono::system_clock::now());
+    const LocalDate today = o.today.value_or(session_.scheduler->zone().local_date(now));
+    try {
+        frame_ = new MainFrame(session_, today, !o.test_mode, o.test_mode, o.view);
+    } catch (...) {
+        fail_startup(wx(error_sentence(std::current_exception())));
+        return false;
+    }
+    SetTopWindow(frame_);
+    frame_->Show();
+    if (session_.seeded_now)
+        frame_->show_info(wxString::Format(_("Created the demo clinic: %lld practitioners, %lld "
+                                             "patients, %lld appointments."),
+                                           static_cast<long long>(session_.seed.practitioners),
+                                           static_cast<long long>(session_.seed.patients),
+                                           static_cast<long long>(session_.seed.appointments)));
+    if (!o.screenshot.empty()) take_screenshot_when_painted();
+    return true;
+}
+
+void DesktopApp::take_screenshot_when_painted() {
+    screenshot_timer_.Bind(wxEVT_TIMER, [this](wxTimerEvent&) {
+        CalendarView* cal = frame_ ? frame_->calendar() : nullptr;
+        ++screenshot_waits_;
+        // Wait for the first paint, then a few more ticks so the window manager settles.
+        if (!cal || cal->paints() == 0 || screenshot_waits_ < 6) {
+            if (screenshot_waits_ > 200) {
+                std::cerr << "vertebra: the calendar was never painted; no screenshot\n";
+                failed_ = true;
+                screenshot_timer_.Stop();
+                frame_->Close(true);
+            }
+            return;
+        }
+        screenshot_timer_.Stop();
+        cal->Refresh();
+        cal->Update();
+        wxString error;
+        const wxString path = wx(options().screenshot);
+        if (!save_window_png(frame_, path, &error)) {
+            std::cerr << "vertebra: " << error.utf8_str() << "\n";
+            failed_ = true;
+        } else {
+            const int laid_out = static_cast<int>(frame_->presenter().layout().blocks.size());
+            std::cout << "vertebra: screenshot " << path.utf8_str() << "; drew "
+                      << cal->blocks_drawn() << " of " << laid_out << " appointment blocks in "
+                      << cal->last_paint_ms() << " ms\n";
+            if (cal->blocks_drawn() != laid_out) failed_ = true;
+        }
+        frame_->Close(true);
+    });
+    screenshot_timer_.Start(50);
+}
+
+void DesktopApp::fail_startup(const wxString& message) {
+    failed_ = true;
+    std::cerr << "vertebra: " << message.utf8_str() << "\n";
+    if (!options().test_mode)
+        wxMessageBox(message, _("Vertebra cannot start"), wxOK | wxICON_ERROR);
+}
+
+int DesktopApp::OnRun() {
+    const int rc = wxApp::OnRun();
+    return failed_ ? 1 : rc;
+}
+
+int DesktopApp::OnExit() {
+    delete wxConfigBase::Set(nullptr);
+    return wxApp::OnExit();
+}
+
+bool DesktopApp::OnExceptionInMainLoop() {
+    // The one top-level handler: show the sentence, keep the app running.
+    try {
+        throw;
+    } catch (...) {
+        report_current_exception(frame_, options().test_mode);
+        if (options().test_mode) failed_ = true;
+    }
+    return true;
+}
+
+void DesktopApp::OnUnhandledException() {
+    try {
+        throw;
+    } catch (...) {
+        std::cerr << "vertebra: " << error_sentence(std::current_exception()) << "\n";
+    }
+}
+
+void DesktopApp::OnAssertFailure(const wxChar* file, int line, const wxChar* func,
+                                 const wxChar* cond, const wxChar* msg) {
+    if (!options().test_mode) {
+        wxApp::OnAssertFailure(file, line, func, cond, msg);
+        return;
+    }
+    // Never a modal dialog in test mode: it would hang the run under Xvfb.
+    std::cerr << "vertebra: wx assertion failed: " << wxString(file).utf8_str() << ":" << line
+              << " " << wxString(func).utf8_str() << ": " << wxString(cond).utf8_str() << " "
+              << wxString(msg).utf8_str() << "\n";
+    failed_ = true;
+}
+
+}  // namespace vertebra::ui

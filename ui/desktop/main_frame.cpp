@@ -1,0 +1,412 @@
+// The main window: demo banner, navigation bar, the calendar, and the front desk's commands.
+#include "main_frame.hpp"
+
+#include <wx/button.h>
+#include <wx/checkbox.h>
+#include <wx/choice.h>
+#include <wx/config.h>
+#include <wx/datectrl.h>
+#include <wx/dateevt.h>
+#include <wx/infobar.h>
+#include <wx/log.h>
+#include <wx/menu.h>
+#include <wx/msgdlg.h>
+#include <wx/panel.h>
+#include <wx/sizer.h>
+#include <wx/stattext.h>
+#include <wx/statusbr.h>
+#include <wx/textdlg.h>
+#include <wx/tglbtn.h>
+
+#include <iostream>
+
+#include "booking_dialog.hpp"
+#include "calendar_view.hpp"
+#include "cancel_dialog.hpp"
+#include "command_ids.hpp"
+#include "day_sheet.hpp"
+#include "ui_text.hpp"
+
+namespace vertebra::ui {
+
+MainFrame::MainFrame(ClinicSession& session, LocalDate today, bool remember_layout,
+                     bool test_mode, std::optional<CalendarMode> view)
+    : wxFrame(nullptr, wxID_ANY, _("Vertebra"), wxDefaultPosition, wxSize(1280, 820)),
+      session_(session),
+      presenter_(*session.scheduler, session.repo(), today),
+      remember_layout_(remember_layout),
+      test_mode_(test_mode) {
+    SetName("main_frame");
+    if (view) presenter_.set_mode(*view);
+    build_menu();
+    build_controls();
+    CreateStatusBar(2);
+    const int widths[] = {-3, -2};
+    GetStatusBar()->SetStatusWidths(2, widths);
+    if (remember_layout_) restore_layout();
+    if (view) presenter_.set_mode(*view);  // the command line wins over the remembered view
+    presenter_.refresh();
+    SetTitle(wxString::Format(_("%s - Vertebra"), wx(presenter_.clinic().name)));
+    SetStatusText(wx(session_.display), 1);
+    sync_controls();
+
+    calendar_->on_move = [this](const MovePreview& p) {
+        const auto r = presenter_.commit_move(p);
+        if (!r.ok) show_error(wx(r.message));
+        else show_info(wx(presenter_.describe(p.appointment_id)));
+        book_changed();
+    };
+    calendar_->on_move_refused = [this](const MovePreview& p) {
+        show_error(wxString::Format(_("Not moved: %s"), wx(p.reason)));
+    };
+    calendar_->on_book_at = [this](int column, int minute) {
+        const auto& col = presenter_.layout().columns.at(static_cast<std::size_t>(column));
+        BookingPrefill pre;
+        pre.start = LocalTime{col.date} + std::chrono::minutes{minute};
+        pre.practitioner_id = col.practitioner_id;
+        open_booking(pre);
+    };
+    calendar_->on_context_menu = [this](core::Id id, wxPoint where) {
+        std::unique_ptr<wxMenu> menu(build_context_menu(id));
+        calendar_->PopupMenu(menu.get(), where);
+    };
+    calendar_->on_select = [this](core::Id id) {
+        SetStatusText(id ? wx(presenter_.describe(id)) : wxString(), 0);
+    };
+
+    Bind(wxEVT_MENU, &MainFrame::on_command, this);
+    Bind(wxEVT_CLOSE_WINDOW, &MainFrame::on_close, this);
+    calendar_->SetFocus();
+}
+
+MainFrame::~MainFrame() = default;
+
+void MainFrame::build_menu() {
+    auto* file = new wxMenu;
+    file->Append(kCmdNewBooking, _("&New booking...\tCtrl+N"), _("Book an appointment"));
+    file->Append(kCmdPrintDaySheet, _("&Print day sheet...\tCtrl+P"),
+                 _("Print the day's appointments per practitioner"));
+    file->AppendSeparator();
+    file->Append(wxID_EXIT, _("&Quit\tCtrl+Q"));
+
+    auto* view = new wxMenu;
+    view->Append(kCmdToday, _("&Today\tCtrl+T"));
+    view->Append(kCmdPrevious, _("&Previous\tCtrl+PGUP"));
+    view->Append(kCmdNext, _("&Next\tCtrl+PGDN"));
+    view->Append(kCmdGoToDate, _("&Go to date...\tCtrl+G"));
+    view->AppendSeparator();
+    view->AppendRadioItem(kCmdDayView, _("&Day by practitioner\tCtrl+1"));
+    view->AppendRadioItem(kCmdWeekView, _("&Week\tCtrl+2"));
+    view->AppendSeparator();
+    view->AppendCheckItem(kCmdShowCancelled, _("Show &cancelled\tCtrl+H"));
+    view->Append(kCmdRefresh, _("&Refresh\tF5"));
+
+    auto* appt = new wxMenu;
+    appt->Append(kCmdArrive, _("&Arrived\tCtrl+Shift+A"));
+    appt->Append(kCmdStart, _("&Start session\tCtrl+Shift+S"));
+    appt->Append(kCmdComplete, _("&Complete\tCtrl+Shift+C"));
+    appt->Append(kCmdCancelAppointment, _("Cance&l...\tCtrl+Shift+X"));
+    appt->Append(kCmdNoShow, _("&No-show\tCtrl+Shift+N"));
+    appt->AppendSeparator();
+    appt->Append(kCmdDescribe, _("&Details\tCtrl+I"));
+
+    auto* help = new wxMenu;
+    help->Append(kCmdShortcuts, _("&Keyboard shortcuts\tF1"));
+    help->Append(wxID_ABOUT, _("&About Vertebra"));
+
+    auto* bar = new wxMenuBar;
+    bar->Append(file, _("&File"));
+    bar->Append(view, _("&View"));
+    bar->Append(appt, _("&Appointment"));
+    bar->Append(help, _("&Help"));
+    SetMenuBar(bar);
+}
+
+void MainFrame::build_controls() {
+    auto* root = new wxPanel(this);
+    auto* v = new wxBoxSizer(wxVERTICAL);
+
+    if (session_.demo) {
+        auto* banner = new wxPanel(root, wxID_ANY);
+        banner->SetName("demo_banner");
+        banner->SetBackgroundColour(wxColour(0xFF, 0xE0, 0x82));
+        auto* text = new wxStaticText(
+            banner, wxID_ANY,
+            _("Demo clinic: sample data only, no real patients. Changes stay on this computer."));
+        text->SetForegroundColour(wxColour(0x4E, 0x34, 0x00));
+        text->SetFont(text->GetFont().Bold());
+        auto* bs = new wxBoxSizer(wxHORIZONTAL);
+        bs->Add(text, 1, wxALL | wxALIGN_CENTER_VERTICAL, 7);
+        banner->SetSizer(bs);
+        v->Add(banner, 0, wxEXPAND);
+        banner_ = banner;
+    }
+
+    info_bar_ = new wxInfoBar(root);
+    v->Add(info_bar_, 0, wxEXPAND);
+
+    auto* nav = new wxBoxSizer(wxHORIZONTAL);
+    auto* today = new wxButton(root, kCmdToday, _("Today"), wxDefaultPosition, wxDefaultSize,
+                               wxBU_EXACTFIT);
+    auto* prev = new wxButton(root, kCmdPrevious, wxString::FromUTF8("\u25C0"), wxDefaultPosition,
+                              wxSize(36, -1));
+    auto* next = new wxButton(root, kCmdNext, wxString::FromUTF8("\u25B6"), wxDefaultPosition,
+                              wxSize(36, -1));
+    today->SetToolTip(_("Go to today (T)"));
+    prev->SetToolTip(_("Previous (Left arrow)"));
+    next->SetToolTip(_("Next (Right arrow)"));
+    title_ = new wxStaticText(root, wxID_ANY, wxString());
+    title_->SetFont(title_->GetFont().Bold().Larger());
+    date_picker_ = new wxDatePickerCtrl(root, wxID_ANY, wxDefaultDateTime, wxDefaultPosition,
+                                        wxDefaultSize, wxDP_DROPDOWN | wxDP_SHOWCENTURY);
+    day_button_ = new wxToggleButton(root, kCmdDayView, _("Day"));
+    week_button_ = new wxToggleButton(root, kCmdWeekView, _("Week"));
+    day_button_->SetToolTip(_("Day by practitioner (D)"));
+    week_button_->SetToolTip(_("Week (W)"));
+    discipline_ = new wxChoice(root, wxID_ANY);
+    discipline_->SetToolTip(_("Show one discipline"));
+    show_cancelled_ = new wxCheckBox(root, kCmdShowCancelled, _("Show cancelled"));
+    auto* book = new wxButton(root, kCmdNewBooking, _("New booking..."));
+    book->SetToolTip(_("Book an appointment (Ctrl+N, or double-click free time)"));
+
+    nav->Add(today, 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 4);
+    nav->Add(prev, 0, wxALIGN_CENTER_VERTICAL);
+    nav->Add(next, 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 10);
+    nav->Add(title_, 1, wxALIGN_CENTER_VERTICAL | wxRIGHT, 10);
+    nav->Add(date_picker_, 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 10);
+    nav->Add(day_button_, 0, wxALIGN_CENTER_VERTICAL);
+    nav->Add(week_button_, 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 10);
+    nav->Add(discipline_, 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 6);
+    nav->Add(show_cancelled_, 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 10);
+    nav->Add(book, 0, wxALIGN_CENTER_VERTICAL);
+    v->Add(nav, 0, wxEXPAND | wxALL, 6);
+
+    calendar_ = new CalendarView(root, presenter_);
+    v->Add(calendar_, 1, wxEXPAND);
+    root->SetSizer(v);
+
+    auto forward = [this](wxCommandEvent& e) {
+        wxCommandEvent m(wxEVT_MENU, e.GetId());
+        m.SetInt(e.GetInt());
+        ProcessWindowEvent(m);
+    };
+    root->Bind(wxEVT_BUTTON, forward);
+    root->Bind(wxEVT_TOGGLEBUTTON, forward);
+    root->Bind(wxEVT_CHECKBOX, forward);
+    date_picker_->Bind(wxEVT_DATE_CHANGED, &MainFrame::on_date_picked, this);
+    discipline_->Bind(wxEVT_CHOICE, [this](wxCommandEvent&) {
+        const int i = discipline_->GetSelection();
+        const auto keys = presenter_.disciplines();
+        presenter_.set_discipline(i <= 0 || i > static_cast<int>(keys.size())
+                                      ? std::string()
+                                      : keys[static_cast<std::size_t>(i - 1)]);
+        book_changed();
+    });
+}
+
+void MainFrame::sync_controls() {
+    const auto& layout = presenter_.layout();
+    const bool week = presenter_.mode() == CalendarMode::Week;
+    if (week) {
+        const LocalDate first = layout.first_day;
+        title_->SetLabel(wxString::Format(_("Week of %s"), format_day(first, true)));
+    } else {
+        title_->SetLabel(format_day(presenter_.anchor(), true));
+    }
+    date_picker_->SetValue(to_wx_date(presenter_.anchor()));
+    day_button_->SetValue(!week);
+    week_button_->SetValue(week);
+    GetMenuBar()->Check(week ? kCmdWeekView : kCmdDayView, true);
+    GetMenuBar()->Check(kCmdShowCancelled, presenter_.show_cancelled());
+    show_cancelled_->SetValue(presenter_.show_cancelled());
+
+    const auto disciplines = presenter_.disciplines();
+    wxArrayString items;
+    items.Add(_("All disciplines"));
+    for (const auto& d : disciplines) items.Add(key_label(d));
+    if (discipline_->GetStrings() != items) {
+        discipline_->Set(items);
+    }
+    int sel = 0;
+    for (std::size_t i = 0; i < disciplines.size(); ++i)
+        if (disciplines[i] == presenter_.discipline()) sel = static_cast<int>(i) + 1;
+    discipline_->SetSelection(sel);
+    title_->GetParent()->Layout();
+}
+
+void MainFrame::book_changed() {
+    sync_controls();
+    calendar_->layout_changed();
+}
+
+void MainFrame::show_error(const wxString& message) {
+    last_message_ = message;
+    std::cerr << "vertebra: " << message.utf8_str() << "\n";
+    info_bar_->ShowMessage(message, wxICON_WARNING);
+    SetStatusText(message, 0);
+}
+
+void MainFrame::show_info(const wxString& message) {
+    last_message_ = message;
+    if (info_bar_->IsShown()) info_bar_->Dismiss();
+    SetStatusText(message, 0);
+}
+
+wxMenu* MainFrame::build_context_menu(core::Id id) {
+    auto* menu = new wxMenu;
+    const auto actions = presenter_.actions_for(id);
+    auto has = [&](AppointmentAction a) {
+        return std::find(actions.begin(), actions.end(), a) != actions.end();
+    };
+    menu->Append(kCmdArrive, _("Arrived"))->Enable(has(AppointmentAction::Arrive));
+    menu->Append(kCmdStart, _("Start session"))->Enable(has(AppointmentAction::Start));
+    menu->Append(kCmdComplete, _("Complete"))->Enable(has(AppointmentAction::Complete));
+    menu->AppendSeparator();
+    menu->Append(kCmdCancelAppointment, _("Cancel..."))->Enable(has(AppointmentAction::Cancel));
+    menu->Append(kCmdNoShow, _("No-show"))->Enable(has(AppointmentAction::NoShow));
+    menu->AppendSeparator();
+    menu->Append(kCmdDescribe, _("Details"));
+    return menu;
+}
+
+void MainFrame::run_action(AppointmentAction a) {
+    const auto id = calendar_->selected();
+    if (!id) {
+        show_error(_("Select an appointment first (click it, or use the Up and Down keys)."));
+        return;
+    }
+    if (a == AppointmentAction::Cancel) {
+        cancel_selected();
+        return;
+    }
+    const auto r = presenter_.apply(*id, a);
+    if (!r.ok) show_error(wx(r.message));
+    else show_info(wxString::Format(_("%s: %s"), status_name(target_status(a)),
+                                    wx(presenter_.describe(*id))));
+    book_changed();
+}
+
+void MainFrame::cancel_selected(std::optional<std::string> reason) {
+    const auto id = calendar_->selected();
+    if (!id) {
+        show_error(_("Select an appointment first (click it, or use the Up and Down keys)."));
+        return;
+    }
+    if (!reason) {
+        CancelDialog dlg(this, wx(presenter_.describe(*id)));
+        if (dlg.ShowModal() != wxID_OK) return;
+        reason = utf8(dlg.reason());
+    }
+    const auto r = presenter_.apply(*id, AppointmentAction::Cancel, *reason);
+    if (!r.ok) show_error(wx(r.message));
+    else show_info(wxString::Format(_("Cancelled: %s"), wx(presenter_.describe(*id))));
+    book_changed();
+}
+
+BookingDialog* MainFrame::create_booking_dialog(const BookingPrefill& prefill) {
+    auto* dlg = new BookingDialog(this, *session_.scheduler, session_.repo(), presenter_.anchor());
+    if (prefill.start) dlg->set_start(*prefill.start);
+    if (prefill.practitioner_id) dlg->set_practitioner(*prefill.practitioner_id);
+    return dlg;
+}
+
+void MainFrame::open_booking(const BookingPrefill& prefill) {
+    BookingPrefill pre = prefill;
+    if (!pre.start) {
+        const LocalDate d = presenter_.mode() == CalendarMode::Day || presenter_.anchor() != presenter_.today()
+                                ? presenter_.anchor()
+                                : presenter_.today();
+        pre.start = LocalTime{d} + std::chrono::hours{9};
+    }
+    BookingDialog* dlg = create_booking_dialog(pre);
+    if (dlg->ShowModal() == wxID_OK) {
+        book_changed();
+        presenter_.refresh();
+        book_changed();
+        if (!dlg->booked_ids().empty()) {
+            calendar_->select(dlg->booked_ids().front());
+            show_info(dlg->summary());
+        }
+    }
+    dlg->Destroy();
+}
+
+void MainFrame::print_day_sheet() {
+    std::optional<core::Id> practitioner;
+    if (const auto id = calendar_->selected())
+        if (const auto* a = presenter_.appointment(*id)) practitioner = a->practitioner_id;
+    const LocalDate day = presenter_.mode() == CalendarMode::Day ? presenter_.anchor()
+                                                                  : presenter_.today();
+    show_day_sheet_preview(this, *session_.scheduler, session_.repo(), day, practitioner);
+}
+
+void MainFrame::on_command(wxCommandEvent& e) {
+    switch (e.GetId()) {
+    case kCmdToday: presenter_.go_today(); break;
+    case kCmdPrevious: presenter_.go_previous(); break;
+    case kCmdNext: presenter_.go_next(); break;
+    case kCmdGoToDate: date_picker_->SetFocus(); return;
+    case kCmdDayView: presenter_.set_mode(CalendarMode::Day); break;
+    case kCmdWeekView: presenter_.set_mode(CalendarMode::Week); break;
+    case kCmdShowCancelled: presenter_.set_show_cancelled(!presenter_.show_cancelled()); break;
+    case kCmdRefresh: presenter_.refresh(); break;
+    case kCmdNewBooking: open_booking({}); return;
+    case kCmdArrive: run_action(AppointmentAction::Arrive); return;
+    case kCmdStart: run_action(AppointmentAction::Start); return;
+    case kCmdComplete: run_action(AppointmentAction::Complete); return;
+    case kCmdCancelAppointment: run_action(AppointmentAction::Cancel); return;
+    case kCmdNoShow: run_action(AppointmentAction::NoShow); return;
+    case kCmdDescribe:
+        if (const auto id = calendar_->selected()) show_info(wx(presenter_.describe(*id)));
+        return;
+    case kCmdPrintDaySheet: print_day_sheet(); return;
+    case kCmdShortcuts:
+        show_info(_("Keys in the calendar: Left/Right previous/next, T today, D day, W week, "
+                    "B book, Up/Down select, Enter menu, A arrived, S start, C complete, "
+                    "X cancel, N no-show, Esc stop dragging."));
+        return;
+    case wxID_ABOUT:
+        show_info(_("Vertebra: clinic scheduling and therapy management for chronic back pain."));
+        return;
+    case wxID_EXIT: Close(); return;
+    default: e.Skip(); return;
+    }
+    book_changed();
+}
+
+void MainFrame::on_date_picked(wxDateEvent& e) {
+    presenter_.go_to(from_wx_date(e.GetDate()));
+    book_changed();
+}
+
+void MainFrame::restore_layout() {
+    wxConfigBase* cfg = wxConfigBase::Get();
+    if (!cfg) return;
+    int w = 0;
+    int h = 0;
+    if (cfg->Read("/window/width", &w) && cfg->Read("/window/height", &h) && w > 200 && h > 200)
+        SetSize(w, h);
+    if (cfg->ReadBool("/window/maximized", false)) Maximize();
+    if (cfg->Read("/calendar/view", "week") == "day") presenter_.set_mode(CalendarMode::Day);
+    presenter_.set_show_cancelled(cfg->ReadBool("/calendar/show_cancelled", true));
+}
+
+void MainFrame::save_layout() {
+    wxConfigBase* cfg = wxConfigBase::Get();
+    if (!cfg) return;
+    cfg->Write("/window/maximized", IsMaximized());
+    if (!IsMaximized() && !IsIconized()) {
+        cfg->Write("/window/width", GetSize().x);
+        cfg->Write("/window/height", GetSize().y);
+    }
+    cfg->Write("/calendar/view", presenter_.mode() == CalendarMode::Day ? "day" : "week");
+    cfg->Write("/calendar/show_cancelled", presenter_.show_cancelled());
+    cfg->Flush();
+}
+
+void MainFrame::on_close(wxCloseEvent& e) {
+    if (remember_layout_) save_layout();
+    e.Skip();
+}
+
+}  // namespace vertebra::ui

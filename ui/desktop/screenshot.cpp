@@ -1,0 +1,68 @@
+// Saves what a window shows as a PNG (for --screenshot, GUI tests and docs/screenshots).
+#include "screenshot.hpp"
+
+#include <set>
+
+#include <wx/dcmemory.h>
+#include <wx/dcscreen.h>
+#include <wx/filename.h>
+#include <wx/image.h>
+#include <wx/frame.h>
+#include <wx/menu.h>
+#include <wx/toplevel.h>
+
+namespace vertebra::ui {
+
+wxBitmap grab_window(wxWindow* w) {
+    if (!w || !w->IsShownOnScreen()) return wxBitmap();
+    w->Update();
+    wxRect r = w->GetScreenRect();
+    if (auto* tlw = wxDynamicCast(w, wxTopLevelWindow)) {
+        // The client area with menu bar and status bar, without the window manager's frame.
+        r = wxRect(tlw->ClientToScreen(wxPoint(0, 0)), tlw->GetClientSize());
+        if (auto* frame = wxDynamicCast(w, wxFrame); frame && frame->GetMenuBar()) {
+            wxWindow* mb = frame->GetMenuBar();
+            const wxRect mr = mb->GetScreenRect();
+            if (mr.height > 0 && mr.y < r.y) {
+                r.height += r.y - mr.y;
+                r.y = mr.y;
+            }
+        }
+    }
+    if (r.width <= 0 || r.height <= 0) return wxBitmap();
+    wxScreenDC screen;
+    wxBitmap bmp(r.width, r.height, 24);
+    wxMemoryDC mem(bmp);
+    if (!mem.Blit(0, 0, r.width, r.height, &screen, r.x, r.y)) return wxBitmap();
+    mem.SelectObject(wxNullBitmap);
+    return bmp;
+}
+
+bool save_window_png(wxWindow* w, const wxString& path, wxString* error) {
+    const wxBitmap bmp = grab_window(w);
+    if (!bmp.IsOk()) {
+        if (error) *error = _("The window could not be captured: is it shown on a display?");
+        return false;
+    }
+    const wxFileName fn(path);
+    if (!fn.GetPath().empty() && !wxFileName::DirExists(fn.GetPath()))
+        wxFileName::Mkdir(fn.GetPath(), wxS_DIR_DEFAULT, wxPATH_MKDIR_FULL);
+    if (!bmp.ConvertToImage().SaveFile(path, wxBITMAP_TYPE_PNG)) {
+        if (error) *error = wxString::Format(_("The screenshot could not be written to %s."), path);
+        return false;
+    }
+    return true;
+}
+
+int distinct_colours(const wxBitmap& b, int cap) {
+    if (!b.IsOk()) return 0;
+    const wxImage img = b.ConvertToImage();
+    const unsigned char* p = img.GetData();
+    const long n = static_cast<long>(img.GetWidth()) * img.GetHeight();
+    std::set<unsigned> seen;
+    for (long i = 0; i < n && static_cast<int>(seen.size()) < cap; i += 7)
+        seen.insert((p[3 * i] << 16) | (p[3 * i + 1] << 8) | p[3 * i + 2]);
+    return static_cast<int>(seen.size());
+}
+
+}  // namespace vertebra::ui

@@ -1,0 +1,100 @@
+// The calendar screen's state and actions (navigate, change status, move), driving core services.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "vertebra/scheduling/scheduler.hpp"
+#include "vertebra/ui/calendar_layout.hpp"
+
+namespace vertebra::ui {
+
+/// What the front desk can do to an appointment from its context menu.
+enum class AppointmentAction { Arrive, Start, Complete, Cancel, NoShow };
+
+/// The status an action leads to (Cancel -> Cancelled, NoShow -> NoShow, ...).
+core::AppointmentStatus target_status(AppointmentAction a);
+
+/// Outcome of an action: ok, or a sentence for the user (the core's message, unchanged).
+struct ActionResult {
+    bool ok = true;
+    std::string message;
+    static ActionResult success() { return {}; }
+    static ActionResult failure(std::string m) { return {false, std::move(m)}; }
+};
+
+/// Where a dragged appointment would land, and what the loaded book says about it. The database
+/// has the last word when the move is committed; this is the feedback drawn while dragging.
+struct MovePreview {
+    core::Id appointment_id = 0;
+    int column = 0;
+    LocalTime new_start;  ///< clinic local time, snapped to the grid
+    int minutes = 0;
+    core::Id practitioner_id = 0;
+    bool conflict = false;
+    std::string reason;   ///< why it conflicts (names the other appointment), or empty
+};
+
+class CalendarPresenter {
+public:
+    /// `today` is the clinic's local date (the view's "Today" goes there).
+    CalendarPresenter(core::Scheduler& scheduler, core::SchedulingRepository& repo,
+                      LocalDate today);
+
+    CalendarMode mode() const { return mode_; }
+    LocalDate anchor() const { return anchor_; }
+    LocalDate today() const { return today_; }
+    void set_mode(CalendarMode m);
+    void go_today();
+    void go_previous();
+    void go_next();
+    void go_to(LocalDate d);
+    void set_today(LocalDate d) { today_ = d; }
+    bool show_cancelled() const { return show_cancelled_; }
+    void set_show_cancelled(bool on);
+    const std::string& discipline() const { return discipline_; }
+    void set_discipline(std::string d);
+    /// Every discipline of an active practitioner, sorted (for the filter choice).
+    std::vector<std::string> disciplines() const;
+
+    /// Reloads clinic data and the visible days from the repository and lays them out.
+    void refresh();
+    const CalendarLayout& layout() const { return layout_; }
+    const core::Clinic& clinic() const { return input_.clinic; }
+    /// Appointments of the visible days (all of them, whatever the filters).
+    const std::vector<core::Appointment>& appointments() const { return input_.appointments; }
+    const core::Appointment* appointment(core::Id id) const;
+    /// The core's sentence describing the appointment (for tooltips and the status bar).
+    std::string describe(core::Id id);
+
+    /// Actions the status table allows for this appointment now, in menu order.
+    std::vector<AppointmentAction> actions_for(core::Id id) const;
+    /// Runs an action through the scheduler and refreshes. Cancel takes `reason`.
+    ActionResult apply(core::Id id, AppointmentAction action, const std::string& reason = {});
+
+    /// Grid for dragging, in minutes.
+    static constexpr int kSnapMinutes = 5;
+    /// Feedback for dragging appointment `id` so that it starts at `minute` in `column`.
+    MovePreview preview_move(core::Id id, int column, double minute) const;
+    /// Reschedules through the scheduler; on success refreshes.
+    ActionResult commit_move(const MovePreview& p);
+
+private:
+    core::Scheduler& scheduler_;
+    core::SchedulingRepository& repo_;
+    LocalDate today_;
+    LocalDate anchor_;
+    CalendarMode mode_ = CalendarMode::Week;
+    bool show_cancelled_ = true;
+    std::string discipline_;
+    CalendarInput input_;
+    CalendarLayout layout_;
+    void relayout();
+};
+
+/// Turns the exception in flight (or `e`) into a plain sentence for a dialog or status bar.
+std::string error_sentence(std::exception_ptr e);
+
+}  // namespace vertebra::ui

@@ -1,0 +1,53 @@
+// Starting the desktop app without wx: its command line, and opening (and demo-seeding) the clinic.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "vertebra/db/database.hpp"
+#include "vertebra/demo/demo_seed.hpp"
+#include "vertebra/scheduling/scheduler.hpp"
+#include "vertebra/ui/calendar_layout.hpp"
+
+namespace vertebra::ui {
+
+struct DesktopOptions {
+    std::string db_url;              ///< --db URL; empty = see resolved_db_url()
+    bool demo = false;               ///< --demo: the embedded demo clinic, seeded on first run
+    std::string screenshot;          ///< --screenshot FILE: save the main window after first paint
+    bool test_mode = false;          ///< --test-mode: no modal dialogs, asserts fail the run
+    std::optional<LocalDate> today;  ///< --today YYYY-MM-DD: pin "today" (tests, screenshots)
+    std::optional<CalendarMode> view;  ///< --view day|week
+    bool help = false;               ///< --help
+};
+
+/// Parses the arguments after the program name. Throws Error(Invalid) naming the option.
+DesktopOptions parse_desktop_options(const std::vector<std::string>& args);
+std::string desktop_usage();
+
+/// `--db` if given; else for --demo the XDG SQLite file; else db::default_database_url().
+std::string resolved_db_url(const DesktopOptions& o);
+
+/// An open clinic: the connection and the scheduler over it.
+struct ClinicSession {
+    std::unique_ptr<db::Database> database;
+    std::unique_ptr<core::Scheduler> scheduler;
+    bool demo = false;
+    bool seeded_now = false;  ///< the demo clinic was created by this start
+    core::DemoSeedReport seed;
+    std::string display;      ///< where the data lives, for the title/status bar (no password)
+    core::SchedulingRepository& repo() { return database->scheduling(); }
+};
+
+/// Opens the database, applies missing migrations and, for --demo on an empty database, seeds the
+/// small demo clinic around `seed_today`. Throws Error (Unavailable, Invalid) with a sentence.
+ClinicSession open_clinic_session(const DesktopOptions& o, LocalDate seed_today,
+                                  const std::function<void(double)>& progress = {});
+
+/// Today's date on this computer's clock and zone.
+LocalDate local_today();
+
+}  // namespace vertebra::ui

@@ -1,0 +1,97 @@
+// Desktop app start-up: command line, database opening, migrations and the demo clinic seed.
+#include "vertebra/ui/desktop_session.hpp"
+
+#include <chrono>
+
+#include "vertebra/common/error.hpp"
+
+namespace vertebra::ui {
+
+DesktopOptions parse_desktop_options(const std::vector<std::string>& args) {
+    DesktopOptions o;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        auto value = [&](const std::string& name) -> std::string {
+            const auto eq = a.find('=');
+            if (eq != std::string::npos) return a.substr(eq + 1);
+            if (i + 1 >= args.size()) throw invalid(name, "needs a value");
+            return args[++i];
+        };
+        auto is = [&](const char* name) {
+            return a == name || a.rfind(std::string(name) + "=", 0) == 0;
+        };
+        if (is("--db")) {
+            o.db_url = value("--db");
+            if (o.db_url.empty()) throw invalid("--db", "needs a database URL");
+        } else if (a == "--demo") {
+            o.demo = true;
+        } else if (is("--screenshot")) {
+            o.screenshot = value("--screenshot");
+            if (o.screenshot.empty()) throw invalid("--screenshot", "needs a file name");
+        } else if (a == "--test-mode") {
+            o.test_mode = true;
+        } else if (is("--today")) {
+            o.today = parse_local_date(value("--today"), "--today");
+        } else if (is("--view")) {
+            const std::string v = value("--view");
+            if (v == "day")
+                o.view = CalendarMode::Day;
+            else if (v == "week")
+                o.view = CalendarMode::Week;
+            else
+                throw invalid("--view", "must be day or week, not '" + v + "'");
+        } else if (a == "--help" || a == "-h") {
+            o.help = true;
+        } else {
+            throw invalid(a, "is not an option of vertebra (see vertebra --help)");
+        }
+    }
+    return o;
+}
+
+std::string desktop_usage() {
+    return "Usage: vertebra [--db URL] [--demo] [--view day|week] [--today YYYY-MM-DD]\n"
+           "                [--screenshot FILE] [--test-mode]\n"
+           "  --db URL           sqlite:PATH or postgresql://user@host:port/dbname\n"
+           "                     (default: $VERTEBRA_DB, else ~/.local/share/vertebra/clinic.db)\n"
+           "  --demo             open the embedded demo clinic, creating it on first run\n"
+           "  --view day|week    calendar view to open\n"
+           "  --today DATE       treat DATE as today\n"
+           "  --screenshot FILE  save the main window as PNG after it is drawn, then exit\n"
+           "  --test-mode        for automated tests: no modal dialogs, asserts fail the run\n";
+}
+
+std::string resolved_db_url(const DesktopOptions& o) {
+    if (!o.db_url.empty()) return o.db_url;
+    if (o.demo) return "sqlite:" + db::default_sqlite_path();
+    return db::default_database_url();
+}
+
+ClinicSession open_clinic_session(const DesktopOptions& o, LocalDate seed_today,
+                                  const std::function<void(double)>& progress) {
+    ClinicSession s;
+    s.demo = o.demo;
+    s.database = db::Database::open(resolved_db_url(o));
+    s.display = s.database->url().display;
+    s.database->migrate();
+    if (o.demo && s.database->scheduling().practitioners().empty()) {
+        s.seed = core::seed_demo_clinic(s.database->scheduling(), core::DemoScale::Small,
+                                        seed_today, progress);
+        s.seeded_now = true;
+    }
+    s.scheduler = std::make_unique<core::Scheduler>(s.database->scheduling());
+    return s;
+}
+
+LocalDate local_today() {
+    const auto now = std::chrono::system_clock::now();
+    try {
+        const auto local = date::current_zone()->to_local(now);
+        return date::floor<date::days>(local);
+    } catch (const std::exception&) {
+        // No zone configured on this machine: UTC is the honest fallback.
+        return LocalDate{date::floor<date::days>(now).time_since_epoch()};
+    }
+}
+
+}  // namespace vertebra::ui

@@ -80,9 +80,10 @@ inline bool planned_matches(const nlohmann::json& cond, const api::PlannedServic
     }
     if (cond.contains("regions")) {
         std::vector<std::string> planned;
-        for (const char* key : {"regions", "spinal_regions", "extraspinal_regions"})
-            for (const auto& r : strings_of(s.details.value(key, nlohmann::json::array())))
-                planned.push_back(r);
+        if (s.details.is_object())
+            for (const char* key : {"regions", "spinal_regions", "extraspinal_regions"})
+                for (const auto& r : strings_of(s.details.value(key, nlohmann::json::array())))
+                    planned.push_back(r);
         bool any = false;
         for (const auto& r : strings_of(cond["regions"])) any = any || contains(planned, r);
         if (!any) return false;

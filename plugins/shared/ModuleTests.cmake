@@ -2,7 +2,6 @@
 # plugins/<id>/tests/*_test.cpp. Pure rule sources are compiled in; the load tests open the REAL
 # plugin through the host from the build tree's plugin directory.
 include_guard(GLOBAL)
-set(_VERTEBRA_SHARED_DIR ${CMAKE_CURRENT_LIST_DIR})
 
 function(vertebra_module_tests id)
   find_package(GTest REQUIRED)
@@ -12,6 +11,7 @@ function(vertebra_module_tests id)
     return()
   endif()
   set(target vertebra_${id}_tests)
+  set(_VERTEBRA_SHARED_DIR ${CMAKE_CURRENT_FUNCTION_LIST_DIR})
   add_executable(${target} ${tests} ${ARGN})
   target_include_directories(${target} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/src ${_VERTEBRA_SHARED_DIR})
   target_link_libraries(${target} PRIVATE vertebra_core GTest::gtest GTest::gtest_main)

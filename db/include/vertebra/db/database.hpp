@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "vertebra/plugins/module_settings.hpp"
 #include "vertebra/scheduling/repository.hpp"
 
 namespace vertebra::db {
@@ -52,6 +53,8 @@ public:
     void require_current_schema();
 
     core::SchedulingRepository& scheduling();
+    /// Therapy-module choices and their audit, on this connection (module_settings_repository.cpp).
+    std::unique_ptr<core::ModuleSettingsRepository> module_settings();
 
     struct Impl;
     /// For db/ internals only (other repositories share the connection).

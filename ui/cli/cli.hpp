@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "vertebra/db/database.hpp"
+#include "vertebra/plugins/module_registry.hpp"
 #include "vertebra/scheduling/scheduler.hpp"
 
 namespace vertebra::ui::cli {
@@ -41,5 +42,13 @@ void register_db_commands(CLI::App& app, Context& ctx);
 void register_schedule_commands(CLI::App& app, Context& ctx);
 void register_demo_commands(CLI::App& app, Context& ctx);
 void register_score_commands(CLI::App& app, Context& ctx);
+void register_module_commands(CLI::App& app, Context& ctx);
+
+/// The plugin host, loaded on first use from --plugin-dir, $VERTEBRA_PLUGIN_PATH and the default
+/// dirs; lives until exit (cmd_modules.cpp).
+core::PluginHost& plugin_host(Context& ctx);
+/// Modules with the clinic's choices. Without `require_database`, a missing or uninitialised
+/// database gives a registry where every loaded module counts as enabled.
+core::ModuleRegistry& module_registry(Context& ctx, bool require_database = true);
 
 }  // namespace vertebra::ui::cli

@@ -12,8 +12,8 @@ void register_demo_commands(CLI::App& app, Context& ctx) {
     auto* seed = demo->add_subcommand("seed", "Seed an empty database with a demo clinic");
     auto scale = std::make_shared<std::string>("small");
     auto today = std::make_shared<std::string>();
-    seed->add_option("--scale", *scale, "small (a clinic around today) or large (tier L)")
-        ->check(CLI::IsMember({"small", "large"}));
+    seed->add_option("--scale", *scale, "small (a clinic around today), medium (tier L clinic, one year) or large (tier L, 10 years)")
+        ->check(CLI::IsMember({"small", "medium", "large"}));
     seed->add_option("--today", *today, "Anchor date YYYY-MM-DD (default: today)");
     seed->callback([&ctx, scale, today] {
         auto& db = ctx.database();
@@ -22,12 +22,14 @@ void register_demo_commands(CLI::App& app, Context& ctx) {
                                      std::chrono::system_clock::now().time_since_epoch())})
                                : parse_local_date(*today, "today");
         auto rep = core::seed_demo_clinic(
-            db.scheduling(), *scale == "large" ? core::DemoScale::Large : core::DemoScale::Small,
+            db.scheduling(), *scale == "large"    ? core::DemoScale::Large
+            : *scale == "medium" ? core::DemoScale::Medium
+                                 : core::DemoScale::Small,
             anchor, [&](double f) {
-                if (!ctx.json && *scale == "large")
+                if (!ctx.json && *scale != "small")
                     std::cerr << "\rseeding: " << static_cast<int>(f * 100) << "%" << std::flush;
             });
-        if (!ctx.json && *scale == "large") std::cerr << "\n";
+        if (!ctx.json && *scale != "small") std::cerr << "\n";
         nlohmann::json j{{"practitioners", rep.practitioners}, {"rooms", rep.rooms},
                          {"patients", rep.patients},           {"services", rep.services},
                          {"appointments", rep.appointments},   {"series", rep.series},

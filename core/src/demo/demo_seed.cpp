@@ -201,7 +201,7 @@ DemoSeedReport seed_small(SchedulingRepository& repo, LocalDate today,
     return rep;
 }
 
-DemoSeedReport seed_large(SchedulingRepository& repo, LocalDate today,
+DemoSeedReport seed_large(SchedulingRepository& repo, LocalDate today, int years,
                           const std::function<void(double)>& progress) {
     // Tier L: 50 practitioners, 30 rooms, ~2.5M appointments over 10 years (~25% in weekly
     // series, ~10% cancelled). Each practitioner has a disjoint pool of patients, so a patient is
@@ -239,9 +239,10 @@ DemoSeedReport seed_large(SchedulingRepository& repo, LocalDate today,
     }
 
     ClinicZone zone(c.timezone);
-    LocalDate first = today - date::days{7 * 365};
+    // 70% of the span lies in the past, 30% ahead (bookings months out, recurring series).
+    LocalDate first = today - date::days{years * 365 * 7 / 10};
     first = first - date::days{iso_weekday_index(first)};  // a Monday
-    const int kWeeks = 522;                               // ~10 years
+    const int kWeeks = years * 522 / 10;                   // 52.2 weeks a year
     const int kSlotsPerDay = 24;                          // 07:00-19:00, 30 minutes each
     std::mt19937_64 rng(42);
     Id next_id = 1, next_series = 1;
@@ -313,8 +314,15 @@ DemoSeedReport seed_demo_clinic(SchedulingRepository& repo, DemoScale scale, Loc
     if (!repo.practitioners().empty())
         throw invalid("db", "the database already has a clinic; demo data goes only into an "
                             "empty database");
-    return scale == DemoScale::Small ? seed_small(repo, today, progress)
-                                     : seed_large(repo, today, progress);
+    switch (scale) {
+        case DemoScale::Small:
+            return seed_small(repo, today, progress);
+        case DemoScale::Medium:
+            return seed_large(repo, today, 1, progress);
+        case DemoScale::Large:
+        default:
+            return seed_large(repo, today, 10, progress);
+    }
 }
 
 }  // namespace vertebra::core

@@ -11,6 +11,7 @@ namespace vertebra::core {
 enum class DemoScale {
     Small,  ///< one clinic, 6 practitioners, 5 rooms, ~60 patients, a few weeks around `today`
     Large,  ///< benchmark tier L: 50 practitioners, 30 rooms, ~2.5M appointments over 10 years
+    Medium, ///< tier L's clinic with one year of appointments (~270k): the quick benchmark
 };
 
 struct DemoSeedReport {

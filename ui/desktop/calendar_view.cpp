@@ -160,7 +160,7 @@ void CalendarView::render(wxDC& dc, const wxRect& area, const wxRect& update) {
         const int ci = static_cast<int>(c);
         dc.SetPen(*wxTRANSPARENT_PEN);
         for (const auto& r : col.open) {
-            dc.SetBrush(wxBrush(col.is_today ? kToday : kOpen));
+            dc.SetBrush(wxBrush(col.is_today && layout.mode == CalendarMode::Week ? kToday : kOpen));
             const int top = std::max(r.begin, layout.first_minute);
             const int bottom = std::min(r.end, layout.last_minute);
             if (top < bottom) dc.DrawRectangle(rect_for(g, ci, 0, 1, top, bottom));

@@ -8,6 +8,8 @@
 #include <wx/image.h>
 #include <wx/msgdlg.h>
 #include <wx/stdpaths.h>
+#include <wx/translation.h>
+#include <wx/uilocale.h>
 #include <wx/utils.h>
 
 #include "calendar_view.hpp"
@@ -42,6 +44,12 @@ bool DesktopApp::OnInit() {
     SetAppDisplayName("Vertebra");
     wxInitAllImageHandlers();
     const DesktopOptions& o = options();
+    // The user's language for dates and, when a catalogue is installed, for our _() strings.
+    wxUILocale::UseDefault();
+    auto* translations = new wxTranslations;
+    wxTranslations::Set(translations);
+    translations->AddStdCatalog();
+    translations->AddCatalog("vertebra");
 
     if (!o.test_mode) {
         // Window size and view live in $XDG_CONFIG_HOME/vertebra/vertebra.conf.

@@ -11,7 +11,60 @@
 #include <wx/menu.h>
 #include <wx/toplevel.h>
 
+// Last: Xlib defines macros (None, Bool, Status) that clash with wx headers.
+#include <X11/Xlib.h>
+#include <X11/Xutil.h>
+
 namespace vertebra::ui {
+
+namespace {
+
+int shift_of(unsigned long mask) {
+    int s = 0;
+    while (mask && !(mask & 1)) {
+        mask >>= 1;
+        ++s;
+    }
+    return s;
+}
+
+// Reads the X server's current pixels. (wxScreenDC under GTK3 returned the first capture again
+// for later grabs in the same process, so every screenshot showed the first window.)
+wxBitmap grab_x11(const wxRect& r) {
+    Display* d = XOpenDisplay(nullptr);
+    if (!d) return wxBitmap();
+    const Window root = DefaultRootWindow(d);
+    XWindowAttributes ra;
+    XGetWindowAttributes(d, root, &ra);
+    const wxRect screen(0, 0, ra.width, ra.height);
+    const wxRect c = r.Intersect(screen);
+    wxBitmap out;
+    if (!c.IsEmpty()) {
+        if (XImage* img = XGetImage(d, root, c.x, c.y, static_cast<unsigned>(c.width),
+                                    static_cast<unsigned>(c.height), AllPlanes, ZPixmap)) {
+            wxImage image(c.width, c.height, false);
+            unsigned char* px = image.GetData();
+            const int rs = shift_of(img->red_mask), gs = shift_of(img->green_mask),
+                      bs = shift_of(img->blue_mask);
+            const unsigned long rm = img->red_mask >> rs, gm = img->green_mask >> gs,
+                                bm = img->blue_mask >> bs;
+            for (int y = 0; y < c.height; ++y) {
+                for (int x = 0; x < c.width; ++x) {
+                    const unsigned long p = XGetPixel(img, x, y);
+                    *px++ = static_cast<unsigned char>(((p & img->red_mask) >> rs) * 255 / rm);
+                    *px++ = static_cast<unsigned char>(((p & img->green_mask) >> gs) * 255 / gm);
+                    *px++ = static_cast<unsigned char>(((p & img->blue_mask) >> bs) * 255 / bm);
+                }
+            }
+            XDestroyImage(img);
+            out = wxBitmap(image);
+        }
+    }
+    XCloseDisplay(d);
+    return out;
+}
+
+}  // namespace
 
 wxBitmap grab_window(wxWindow* w) {
     if (!w || !w->IsShownOnScreen()) return wxBitmap();
@@ -30,6 +83,7 @@ wxBitmap grab_window(wxWindow* w) {
         }
     }
     if (r.width <= 0 || r.height <= 0) return wxBitmap();
+    if (wxBitmap b = grab_x11(r); b.IsOk()) return b;
     wxScreenDC screen;
     wxBitmap bmp(r.width, r.height, 24);
     wxMemoryDC mem(bmp);

@@ -1,0 +1,274 @@
+// GUI tests of the calendar: week and day views, keyboard, drag to move, status menu, day sheet.
+#include <cstdlib>
+
+#include <wx/config.h>
+#include <wx/fileconf.h>
+#include <wx/menu.h>
+#include <wx/stattext.h>
+#include <wx/uiaction.h>
+
+#include "calendar_view.hpp"
+#include "command_ids.hpp"
+#include "day_sheet.hpp"
+#include "gui_fixture.hpp"
+#include "screenshot.hpp"
+#include "vertebra/ui/day_sheet.hpp"
+
+namespace vertebra::ui::testing {
+namespace {
+
+using core::AppointmentStatus;
+
+const CalendarBlock* find_block(const CalendarLayout& l, core::Id id) {
+    for (const auto& b : l.blocks)
+        if (b.appointment_id == id) return &b;
+    return nullptr;
+}
+
+void send_command(MainFrame& f, int id) {
+    wxCommandEvent e(wxEVT_MENU, id);
+    f.ProcessWindowEvent(e);
+    pump(30);
+}
+
+TEST_F(GuiTest, WeekViewDrawsEveryAppointmentOfTheDemoWeekUnderTheBanner) {
+    MainFrame& f = open_frame(CalendarMode::Week);
+    const auto& layout = f.presenter().layout();
+    const auto week = session_.scheduler->appointments_between(week_start(test_today()), 7);
+    ASSERT_GT(week.size(), 30u);
+    EXPECT_EQ(layout.blocks.size(), week.size());
+    f.calendar()->Refresh();
+    ASSERT_TRUE(pump_until([&] { return f.calendar()->blocks_drawn() ==
+                                        static_cast<int>(layout.blocks.size()); }));
+    // Windowed repaint: 300 visible appointments must stay well under a frame (16 ms).
+    EXPECT_LT(f.calendar()->last_paint_ms(), 100.0);
+
+    ASSERT_NE(f.demo_banner(), nullptr);
+    EXPECT_TRUE(f.demo_banner()->IsShownOnScreen());
+    bool banner_says_demo = false;
+    for (wxWindow* c : f.demo_banner()->GetChildren())
+        if (auto* t = dynamic_cast<wxStaticText*>(c))
+            banner_says_demo |= t->GetLabel().StartsWith("Demo clinic");
+    EXPECT_TRUE(banner_says_demo);
+    EXPECT_GT(f.demo_banner()->GetSize().y, 10);
+    shoot(&f, "calendar-week");
+}
+
+TEST_F(GuiTest, DayViewHasAColumnPerPractitioner) {
+    MainFrame& f = open_frame(CalendarMode::Day);
+    const auto& layout = f.presenter().layout();
+    EXPECT_EQ(layout.columns.size(), 6u);
+    const auto day = session_.scheduler->appointments_between(test_today(), 1);
+    EXPECT_EQ(layout.blocks.size(), day.size());
+    shoot(&f, "calendar-day");
+}
+
+TEST_F(GuiTest, KeyboardMovesThroughWeeksAndViews) {
+    MainFrame& f = open_frame(CalendarMode::Week);
+    wxUIActionSimulator sim;
+    CalendarView* cal = f.calendar();
+    // Click empty gutter space so the calendar has the keyboard (no block is selected).
+    const wxPoint gutter = cal->ClientToScreen(wxPoint(20, cal->GetClientSize().y / 2));
+    sim.MouseMove(gutter);
+    pump(50);
+    sim.MouseClick();
+    pump(100);
+    ASSERT_TRUE(pump_until([&] { return cal->HasFocus(); }, 2000));
+    sim.Char(WXK_RIGHT);
+    ASSERT_TRUE(pump_until([&] { return f.presenter().anchor() == test_today() + date::days{7}; }));
+    sim.Char('T');
+    ASSERT_TRUE(pump_until([&] { return f.presenter().anchor() == test_today(); }));
+    sim.Char('D');
+    ASSERT_TRUE(pump_until([&] { return f.presenter().mode() == CalendarMode::Day; }));
+    sim.Char(WXK_LEFT);
+    ASSERT_TRUE(pump_until([&] { return f.presenter().anchor() == test_today() - date::days{1}; }));
+    sim.Char('W');
+    ASSERT_TRUE(pump_until([&] { return f.presenter().mode() == CalendarMode::Week; }));
+    sim.Char(WXK_DOWN);
+    ASSERT_TRUE(pump_until([&] { return cal->selected().has_value(); }));
+    EXPECT_EQ(*cal->selected(), f.presenter().layout().blocks.front().appointment_id);
+}
+
+/// A booked appointment of today, in day view, with free time for its practitioner at 17:00.
+struct Movable {
+    core::Id id = 0;
+    int column = 0;
+};
+
+Movable find_movable(MainFrame& f) {
+    const auto& l = f.presenter().layout();
+    for (const auto& b : l.blocks) {
+        if (b.status != AppointmentStatus::Booked && b.status != AppointmentStatus::Confirmed)
+            continue;
+        if (b.bottom_minute - b.top_minute > 45 || std::abs(b.top_minute - 14 * 60) < 60) continue;
+        const auto pv = f.presenter().preview_move(b.appointment_id, b.column, 14 * 60);
+        if (!pv.conflict) return {b.appointment_id, b.column};
+    }
+    return {};
+}
+
+TEST_F(GuiTest, DraggingABlockMovesTheAppointment) {
+    MainFrame& f = open_frame(CalendarMode::Day);
+    CalendarView* cal = f.calendar();
+    const Movable m = find_movable(f);
+    ASSERT_NE(m.id, 0) << "the demo day has no appointment free to move to 14:00";
+    const CalendarBlock* b = find_block(f.presenter().layout(), m.id);
+    ASSERT_NE(b, nullptr);
+    const wxRect r = cal->block_rect(*b);
+    // Grab the block 5 px below its top edge and drop it so that it starts at 14:00.
+    const wxPoint grab(r.x + r.width / 2, r.y + 5);
+    const wxPoint drop = cal->point_at(m.column, 14 * 60) + wxPoint(0, 5);
+
+    wxUIActionSimulator sim;
+    sim.MouseMove(cal->ClientToScreen(grab));
+    pump(50);
+    sim.MouseDown();
+    pump(50);
+    for (int i = 1; i <= 10; ++i) {
+        const wxPoint p = grab + (drop - grab) * i / 10;
+        sim.MouseMove(cal->ClientToScreen(p));
+        pump(20);
+    }
+    ASSERT_TRUE(pump_until([&] { return cal->drag_preview().has_value(); }));
+    EXPECT_FALSE(cal->drag_preview()->conflict) << cal->drag_preview()->reason;
+    shoot(&f, "calendar-drag");
+    sim.MouseUp();
+    ASSERT_TRUE(pump_until([&] { return !cal->drag_preview().has_value(); }));
+    pump(100);
+
+    const auto moved = session_.repo().appointment(m.id);
+    ASSERT_TRUE(moved);
+    const LocalTime start = session_.scheduler->zone().to_local(moved->start);
+    EXPECT_EQ(start, LocalTime{test_today()} + std::chrono::hours{14})
+        << "message: " << f.last_message().utf8_str();
+}
+
+TEST_F(GuiTest, DroppingOntoAnotherAppointmentIsRefusedWithTheReason) {
+    MainFrame& f = open_frame(CalendarMode::Day);
+    CalendarView* cal = f.calendar();
+    const auto& l = f.presenter().layout();
+    // Two time-occupying blocks of the same practitioner.
+    const CalendarBlock* a = nullptr;
+    const CalendarBlock* other = nullptr;
+    for (const auto& x : l.blocks) {
+        if (x.status != AppointmentStatus::Booked && x.status != AppointmentStatus::Confirmed)
+            continue;
+        for (const auto& y : l.blocks)
+            if (y.column == x.column && y.appointment_id != x.appointment_id &&
+                core::occupies_time(y.status) && y.top_minute > x.bottom_minute) {
+                a = &x;
+                other = &y;
+            }
+        if (a) break;
+    }
+    ASSERT_TRUE(a && other);
+    const core::Id id = a->appointment_id;
+    const auto before = session_.repo().appointment(id)->start;
+    const wxRect r = cal->block_rect(*a);
+    const wxPoint grab(r.x + r.width / 2, r.y + 5);
+    const wxPoint drop = cal->point_at(other->column, other->top_minute) + wxPoint(0, 5);
+    wxUIActionSimulator sim;
+    sim.MouseMove(cal->ClientToScreen(grab));
+    pump(50);
+    sim.MouseDown();
+    pump(50);
+    for (int i = 1; i <= 8; ++i) {
+        sim.MouseMove(cal->ClientToScreen(grab + (drop - grab) * i / 8));
+        pump(20);
+    }
+    ASSERT_TRUE(pump_until([&] { return cal->drag_preview().has_value(); }));
+    EXPECT_TRUE(cal->drag_preview()->conflict);
+    shoot(&f, "calendar-drag-conflict");
+    sim.MouseUp();
+    pump(150);
+    EXPECT_EQ(session_.repo().appointment(id)->start, before);
+    EXPECT_TRUE(f.last_message().StartsWith("Not moved")) << f.last_message().utf8_str();
+}
+
+TEST_F(GuiTest, ContextMenuOffersWhatTheStatusAllowsAndRunsIt) {
+    MainFrame& f = open_frame(CalendarMode::Day);
+    CalendarView* cal = f.calendar();
+    core::Id booked = 0;
+    for (const auto& b : f.presenter().layout().blocks)
+        if (b.status == AppointmentStatus::Booked) booked = b.appointment_id;
+    ASSERT_NE(booked, 0);
+    // Right-click selects the block (the menu itself is built by the frame).
+    const CalendarBlock* b = find_block(f.presenter().layout(), booked);
+    wxUIActionSimulator sim;
+    sim.MouseMove(cal->ClientToScreen(cal->block_rect(*b).GetPosition() + wxPoint(12, 8)));
+    pump(50);
+    sim.MouseClick(wxMOUSE_BTN_LEFT);
+    ASSERT_TRUE(pump_until([&] { return cal->selected() == booked; }));
+
+    std::unique_ptr<wxMenu> menu(f.build_context_menu(booked));
+    EXPECT_TRUE(menu->IsEnabled(kCmdArrive));
+    EXPECT_FALSE(menu->IsEnabled(kCmdComplete));
+    send_command(f, kCmdArrive);
+    EXPECT_EQ(session_.repo().appointment(booked)->status, AppointmentStatus::Arrived);
+    menu.reset(f.build_context_menu(booked));
+    EXPECT_TRUE(menu->IsEnabled(kCmdComplete));
+    EXPECT_FALSE(menu->IsEnabled(kCmdNoShow));
+    send_command(f, kCmdStart);
+    send_command(f, kCmdComplete);
+    EXPECT_EQ(session_.repo().appointment(booked)->status, AppointmentStatus::Completed);
+    // Not allowed any more: the scheduler's sentence is shown, nothing changes.
+    send_command(f, kCmdNoShow);
+    EXPECT_EQ(session_.repo().appointment(booked)->status, AppointmentStatus::Completed);
+    EXPECT_TRUE(f.last_message().Contains("cannot become")) << f.last_message().utf8_str();
+}
+
+TEST_F(GuiTest, CancelKeepsTheReason) {
+    MainFrame& f = open_frame(CalendarMode::Day);
+    core::Id booked = 0;
+    for (const auto& b : f.presenter().layout().blocks)
+        if (b.status == AppointmentStatus::Booked) booked = b.appointment_id;
+    ASSERT_NE(booked, 0);
+    f.calendar()->select(booked);
+    f.cancel_selected(std::string("Patient ill"));
+    const auto a = session_.repo().appointment(booked);
+    EXPECT_EQ(a->status, AppointmentStatus::Cancelled);
+    EXPECT_EQ(a->cancel_reason, "Patient ill");
+    pump(100);
+    shoot(&f, "calendar-after-cancel");
+}
+
+TEST_F(GuiTest, DaySheetPrintsEachPractitionersDay) {
+    open_frame(CalendarMode::Day);
+    const auto pages = build_day_sheet(*session_.scheduler, session_.repo(), test_today());
+    ASSERT_FALSE(pages.empty());
+    const wxBitmap bmp = render_day_sheet(pages, 900);
+    EXPECT_GT(distinct_colours(bmp), 2);
+    save_shot(bmp, "day-sheet");
+}
+
+TEST_F(GuiTest, WindowSizeAndViewAreRemembered) {
+    const auto conf = dir_ / "vertebra.conf";
+    wxConfigBase* old = wxConfigBase::Set(new wxFileConfig("vertebra", wxEmptyString,
+                                                           conf.string(), wxEmptyString,
+                                                           wxCONFIG_USE_LOCAL_FILE));
+    {
+        auto* f = new MainFrame(session_, test_today(), true, true);
+        f->Show();
+        pump(100);
+        f->SetSize(1111, 777);
+        wxCommandEvent day(wxEVT_MENU, kCmdDayView);
+        f->ProcessWindowEvent(day);
+        pump(100);
+        f->Close(true);
+        pump(100);
+    }
+    {
+        auto* f = new MainFrame(session_, test_today(), true, true);
+        f->Show();
+        pump(100);
+        EXPECT_EQ(f->GetSize(), wxSize(1111, 777));
+        EXPECT_EQ(f->presenter().mode(), CalendarMode::Day);
+        f->Destroy();
+        pump(50);
+    }
+    delete wxConfigBase::Set(old);
+    EXPECT_TRUE(std::filesystem::exists(conf));
+}
+
+}  // namespace
+}  // namespace vertebra::ui::testing

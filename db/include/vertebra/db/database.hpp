@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "vertebra/plans/repository.hpp"
 #include "vertebra/plugins/module_settings.hpp"
 #include "vertebra/scheduling/repository.hpp"
 
@@ -55,6 +56,11 @@ public:
     core::SchedulingRepository& scheduling();
     /// Therapy-module choices and their audit, on this connection (module_settings_repository.cpp).
     std::unique_ptr<core::ModuleSettingsRepository> module_settings();
+    /// Assessments, outcome observations and treatment plans on this connection
+    /// (plans_repository.cpp).
+    std::unique_ptr<core::plans::AssessmentRepository> assessments();
+    std::unique_ptr<core::plans::OutcomeRepository> outcomes();
+    std::unique_ptr<core::plans::PlanRepository> plans();
 
     struct Impl;
     /// For db/ internals only (other repositories share the connection).

@@ -1,0 +1,126 @@
+// The plan service: assessments, plans from templates, components, outcomes, review and booking a
+// plan as one all-or-nothing series, over the repositories and the scheduler.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "vertebra/plans/repository.hpp"
+#include "vertebra/plans/review.hpp"
+#include "vertebra/plans/schedule.hpp"
+#include "vertebra/plans/templates.hpp"
+#include "vertebra/scheduling/scheduler.hpp"
+
+namespace vertebra::core::plans {
+
+/// Disciplines (Practitioner::disciplines) that can fill a care-team role, in preference order;
+/// the role's own name always counts too. E.g. physical_therapist -> physical_therapy.
+const std::vector<std::string>& role_disciplines(const std::string& role);
+
+/// The first active practitioner (lowest id) whose disciplines fit `role`; nullopt if none.
+std::optional<Id> practitioner_for_role(const std::vector<Practitioner>& practitioners,
+                                        const std::string& role);
+
+/// What the host supplies besides storage and the scheduler. Every member may be left empty.
+struct PlanServiceHooks {
+    /// Whether a therapy module is enabled (null: all are).
+    std::function<bool(const std::string& module_id)> module_enabled;
+    /// The owning module's own contraindication checks (null: core checks only).
+    std::function<std::vector<plugin_api::Finding>(const PlanComponent&, const Assessment&)>
+        module_checks;
+    const ClinicalRules* rules = nullptr;                   ///< null: default_clinical_rules()
+    const outcomes::OutcomeConfig* outcome_config = nullptr; ///< null: the shipped defaults
+    std::function<Instant()> now;                           ///< null: the system clock
+    int slot_horizon_days = 120;  ///< how far ahead a session's free slot is looked for
+};
+
+/// Sessions of one component as the book shows them.
+struct SessionCounts {
+    int completed = 0;  ///< linked appointments that are completed
+    int upcoming = 0;   ///< linked appointments still booked (booked, confirmed, arrived, in session)
+};
+
+/// Result of previewing or booking a plan's sessions.
+struct PlanBooking {
+    PlanSchedule schedule;              ///< the proposed sessions and the ones that cannot be placed
+    std::vector<std::string> conflicts; ///< why the book refused sessions (all-or-nothing)
+    std::vector<Id> appointment_ids;    ///< in the order of schedule.bookings; empty unless booked
+    bool dry_run = false;
+    bool booked() const { return !appointment_ids.empty(); }
+};
+/// {"dry_run", "booked", "sessions": [ProposedBooking + "appointment_id"], "problems",
+///  "conflicts"}.
+void to_json(nlohmann::json& j, const PlanBooking& b);
+
+class PlanService {
+public:
+    PlanService(AssessmentRepository& assessments, OutcomeRepository& outcomes,
+                PlanRepository& plans, SchedulingRepository& book, Scheduler& scheduler,
+                PlanServiceHooks hooks = {});
+
+    /// Validates (ICD-10-CM on the assessment date, red flags, baseline) and stores; the patient
+    /// must exist. Returns the id.
+    Id record_assessment(Assessment a);
+    /// The newest assessment of a patient, if any.
+    std::optional<Assessment> latest_assessment(Id patient_id);
+
+    /// Validates and stores an outcome score. Without a plan id it is attached to the patient's
+    /// newest draft or active plan, if any. Returns the id.
+    Id record_outcome(outcomes::Observation o);
+
+    /// A draft plan from a template. The assessment is optional (decided: a plan can be started
+    /// before the assessment is on file; goals then become functional ones naming the measure and
+    /// only structural checks run): nullopt takes the patient's newest assessment if there is one.
+    /// `assign` fills a care-team role with a practitioner; null uses practitioner_for_role over
+    /// the clinic's practitioners. Returns the plan id.
+    Id create_from_template(const PlanTemplate& t, Id patient_id, LocalDate start,
+                            std::optional<Id> assessment_id, const std::string& author,
+                            std::function<std::optional<Id>(const std::string& role)> assign = {});
+
+    /// The stored plan with sessions_completed from the book. NotFound for an unknown id.
+    TreatmentPlan plan(Id plan_id);
+    std::map<Id, SessionCounts> session_counts(Id plan_id);
+
+    /// Adds a component (core + module contraindication checks on the plan's assessment; refused
+    /// when its module is disabled). A practitioner not yet on the care team is added under
+    /// `role` (if given). Returns the component id.
+    Id add_component(Id plan_id, PlanComponent c, const std::string& author,
+                     std::vector<Acknowledgement> acks = {}, const std::string& role = "");
+    void acknowledge(Id plan_id, Id component_id, const std::string& rule,
+                     const std::string& reason, const std::string& author);
+    void set_status(Id plan_id, PlanStatus status, const std::string& author);
+
+    /// The sessions that booking would make, and the ones that cannot be placed. Writes nothing.
+    PlanBooking preview_schedule(Id plan_id, const ScheduleOptions& options);
+    /// Books every remaining session of the plan as one batch: all or nothing. Nothing is booked
+    /// when any session cannot be placed or the book refuses one (both listed in the result).
+    /// Booked appointments are linked to their components and the plan gets a version.
+    PlanBooking book_schedule(Id plan_id, const ScheduleOptions& options,
+                              const std::string& author);
+
+    /// Reviews the plan on `on` against the patient's scores. `screen`: a fresh red-flag screen.
+    PlanReview review(Id plan_id, LocalDate on,
+                      const std::optional<std::vector<RedFlagAnswer>>& screen = std::nullopt);
+
+private:
+    Author author(const std::string& name) const;
+    TreatmentPlan load(Id plan_id);
+    Assessment assessment_for(const TreatmentPlan& p);
+    ComponentCheckContext checks(const Assessment* a) const;
+    PlanBooking propose(const TreatmentPlan& p, const ScheduleOptions& options);
+    void save(TreatmentPlan& p, int expected_version);
+
+    AssessmentRepository& assessments_;
+    OutcomeRepository& outcomes_;
+    PlanRepository& plans_;
+    SchedulingRepository& book_;
+    Scheduler& scheduler_;
+    PlanServiceHooks hooks_;
+};
+
+}  // namespace vertebra::core::plans

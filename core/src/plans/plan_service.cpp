@@ -1,0 +1,404 @@
+// The plan service: ties assessments, plans, outcome scores, review and the scheduler together.
+#include "vertebra/plans/plan_service.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+#include <fmt/format.h>
+
+namespace vertebra::core::plans {
+
+namespace {
+
+struct RoleDisciplines {
+    const char* role;
+    std::vector<std::string> disciplines;
+};
+
+// Data, not code paths: which practitioner disciplines can fill each care-team role.
+const std::vector<RoleDisciplines>& role_table() {
+    static const std::vector<RoleDisciplines> t = {
+        {"primary_care", {"primary_care", "general_practice", "medicine"}},
+        {"pain_specialist", {"pain_medicine", "injections"}},
+        {"physical_therapist", {"physical_therapy"}},
+        {"occupational_therapist", {"occupational_therapy"}},
+        {"chiropractor", {"chiropractic"}},
+        {"acupuncturist", {"acupuncture"}},
+        {"massage_therapist", {"massage"}},
+        {"mental_health", {"psychological_support", "psychology", "mental_health"}},
+        {"spine_surgeon", {"spine_surgery", "surgery", "surgery_referral"}},
+        {"pharmacist", {"pharmacy"}},
+        {"care_coordinator", {"care_coordination"}},
+    };
+    return t;
+}
+
+bool holds_time(AppointmentStatus s) {
+    return s == AppointmentStatus::Booked || s == AppointmentStatus::Confirmed ||
+           s == AppointmentStatus::Arrived || s == AppointmentStatus::InSession;
+}
+
+}  // namespace
+
+const std::vector<std::string>& role_disciplines(const std::string& role) {
+    static const std::vector<std::string> none;
+    for (const auto& r : role_table())
+        if (role == r.role) return r.disciplines;
+    return none;
+}
+
+std::optional<Id> practitioner_for_role(const std::vector<Practitioner>& practitioners,
+                                        const std::string& role) {
+    std::vector<std::string> wanted = role_disciplines(role);
+    wanted.push_back(role);
+    for (const auto& d : wanted) {
+        const Practitioner* best = nullptr;
+        for (const auto& p : practitioners)
+            if (p.active && p.has_discipline(d) && (!best || p.id < best->id)) best = &p;
+        if (best) return best->id;
+    }
+    return std::nullopt;
+}
+
+void to_json(nlohmann::json& j, const PlanBooking& b) {
+    nlohmann::json sessions = nlohmann::json::array();
+    for (std::size_t i = 0; i < b.schedule.bookings.size(); ++i) {
+        nlohmann::json s = b.schedule.bookings[i];
+        s["appointment_id"] = i < b.appointment_ids.size() ? nlohmann::json(b.appointment_ids[i])
+                                                           : nlohmann::json(nullptr);
+        sessions.push_back(std::move(s));
+    }
+    j = {{"dry_run", b.dry_run},
+         {"booked", b.booked()},
+         {"sessions", sessions},
+         {"problems", b.schedule.problems},
+         {"conflicts", b.conflicts}};
+}
+
+PlanService::PlanService(AssessmentRepository& assessments, OutcomeRepository& outcomes,
+                         PlanRepository& plans, SchedulingRepository& book, Scheduler& scheduler,
+                         PlanServiceHooks hooks)
+    : assessments_(assessments),
+      outcomes_(outcomes),
+      plans_(plans),
+      book_(book),
+      scheduler_(scheduler),
+      hooks_(std::move(hooks)) {}
+
+Author PlanService::author(const std::string& name) const {
+    Instant at = hooks_.now ? hooks_.now()
+                            : std::chrono::time_point_cast<std::chrono::seconds>(
+                                  std::chrono::system_clock::now());
+    return Author{name, at};
+}
+
+ComponentCheckContext PlanService::checks(const Assessment* a) const {
+    ComponentCheckContext ctx;
+    ctx.assessment = a;
+    ctx.rules = hooks_.rules;
+    ctx.module_enabled = hooks_.module_enabled;
+    ctx.module_checks = hooks_.module_checks;
+    return ctx;
+}
+
+Id PlanService::record_assessment(Assessment a) {
+    if (!book_.patient(a.patient_id)) throw not_found("patient " + std::to_string(a.patient_id));
+    validate_assessment(a, Icd10Table::shipped(),
+                        hooks_.rules ? *hooks_.rules : default_clinical_rules());
+    for (auto& o : a.baseline) {
+        o.patient_id = a.patient_id;
+        outcomes::validate_observation(o, hooks_.outcome_config ? *hooks_.outcome_config
+                                                                : outcomes::default_outcome_config());
+    }
+    return assessments_.add_assessment(a);
+}
+
+std::optional<Assessment> PlanService::latest_assessment(Id patient_id) {
+    auto all = assessments_.assessments_for_patient(patient_id);
+    if (all.empty()) return std::nullopt;
+    return all.front();
+}
+
+Id PlanService::record_outcome(outcomes::Observation o) {
+    if (!book_.patient(o.patient_id)) throw not_found("patient " + std::to_string(o.patient_id));
+    outcomes::validate_observation(o, hooks_.outcome_config ? *hooks_.outcome_config
+                                                            : outcomes::default_outcome_config());
+    if (o.plan_id) {
+        auto p = plans_.plan(*o.plan_id);
+        if (!p) throw not_found("plan " + std::to_string(*o.plan_id));
+        if (p->patient_id != o.patient_id)
+            throw invalid("plan", "plan " + std::to_string(*o.plan_id) +
+                                      " belongs to another patient");
+    } else {
+        auto all = plans_.plans_for_patient(o.patient_id);
+        for (auto it = all.rbegin(); it != all.rend(); ++it)
+            if (it->status == PlanStatus::Draft || it->status == PlanStatus::Active) {
+                o.plan_id = it->id;
+                break;
+            }
+    }
+    return outcomes_.add_observation(o);
+}
+
+Id PlanService::create_from_template(const PlanTemplate& t, Id patient_id, LocalDate start,
+                                     std::optional<Id> assessment_id, const std::string& who,
+                                     std::function<std::optional<Id>(const std::string&)> assign) {
+    if (!book_.patient(patient_id)) throw not_found("patient " + std::to_string(patient_id));
+    std::optional<Assessment> a;
+    if (assessment_id) {
+        a = assessments_.assessment(*assessment_id);
+        if (!a) throw not_found("assessment " + std::to_string(*assessment_id));
+        if (a->patient_id != patient_id)
+            throw invalid("assessment", "assessment " + std::to_string(*assessment_id) +
+                                            " is of another patient");
+    } else {
+        a = latest_assessment(patient_id);
+    }
+    if (!assign) {
+        auto staff = book_.practitioners();
+        assign = [staff](const std::string& role) { return practitioner_for_role(staff, role); };
+    }
+    TemplateInstantiation in;
+    in.patient_id = patient_id;
+    in.start_date = start;
+    in.assessment = a ? &*a : nullptr;
+    in.practitioner_for_role = assign;
+    in.checks = checks(in.assessment);
+    TreatmentPlan p = instantiate_template(t, in, author(who));
+    return plans_.add_plan(p);
+}
+
+TreatmentPlan PlanService::load(Id plan_id) {
+    auto p = plans_.plan(plan_id);
+    if (!p) throw not_found("plan " + std::to_string(plan_id));
+    return *p;
+}
+
+TreatmentPlan PlanService::plan(Id plan_id) { return load(plan_id); }
+
+std::map<Id, SessionCounts> PlanService::session_counts(Id plan_id) {
+    std::map<Id, SessionCounts> out;
+    for (const auto& link : plans_.plan_appointments(plan_id)) {
+        auto appt = book_.appointment(link.appointment_id);
+        if (!appt) continue;
+        if (appt->status == AppointmentStatus::Completed)
+            ++out[link.component_id].completed;
+        else if (holds_time(appt->status))
+            ++out[link.component_id].upcoming;
+    }
+    return out;
+}
+
+Assessment PlanService::assessment_for(const TreatmentPlan& p) {
+    if (p.assessment_id) {
+        if (auto a = assessments_.assessment(*p.assessment_id)) return *a;
+    }
+    if (auto a = latest_assessment(p.patient_id)) return *a;
+    Assessment none;  // no assessment on file: review from the scores alone
+    none.patient_id = p.patient_id;
+    none.assessed_on = p.start_date;
+    return none;
+}
+
+void PlanService::save(TreatmentPlan& p, int expected_version) {
+    plans_.save_plan(p, expected_version);
+}
+
+Id PlanService::add_component(Id plan_id, PlanComponent c, const std::string& who,
+                              std::vector<Acknowledgement> acks, const std::string& role) {
+    TreatmentPlan p = load(plan_id);
+    const int expected = p.version();
+    const Author by = author(who);
+    if (c.practitioner_id > 0 && !p.on_team(c.practitioner_id)) {
+        if (role.empty())
+            throw invalid("practitioner", "practitioner " + std::to_string(c.practitioner_id) +
+                                              " is not on the care team; give their role");
+        add_team_member(p, CareTeamMember{c.practitioner_id, role, p.care_team.empty()}, by);
+    }
+    std::optional<Assessment> a;
+    if (p.assessment_id) a = assessments_.assessment(*p.assessment_id);
+    Id id = plans::add_component(p, std::move(c), checks(a ? &*a : nullptr), by, std::move(acks));
+    save(p, expected);
+    return id;
+}
+
+void PlanService::acknowledge(Id plan_id, Id component_id, const std::string& rule,
+                              const std::string& reason, const std::string& who) {
+    TreatmentPlan p = load(plan_id);
+    const int expected = p.version();
+    plans::acknowledge(p, component_id, rule, reason, author(who));
+    save(p, expected);
+}
+
+void PlanService::set_status(Id plan_id, PlanStatus status, const std::string& who) {
+    TreatmentPlan p = load(plan_id);
+    const int expected = p.version();
+    plans::set_status(p, status, author(who));
+    if (p.version() == expected) return;  // already in that status
+    save(p, expected);
+}
+
+PlanBooking PlanService::propose(const TreatmentPlan& stored, const ScheduleOptions& options) {
+    if (stored.status == PlanStatus::Completed || stored.status == PlanStatus::Stopped)
+        throw Error(ErrorKind::Conflict, std::string("conflict: plan ") +
+                                             std::to_string(stored.id) + " is " +
+                                             to_string(stored.status) + " and cannot be booked");
+    // Sessions already in the book (completed or still upcoming) are not proposed again.
+    TreatmentPlan p = stored;
+    auto counts = session_counts(p.id);
+    for (auto& c : p.components) {
+        auto it = counts.find(c.id);
+        if (it != counts.end()) c.sessions_completed = it->second.completed + it->second.upcoming;
+    }
+
+    const ClinicZone zone = scheduler_.zone();
+    const int horizon = std::max(7, hooks_.slot_horizon_days);
+    // The patient's own appointments: find_slots looks at practitioners and rooms only.
+    AppointmentQuery busy_query;
+    busy_query.from = zone.start_of_day(options.from);
+    busy_query.to = zone.start_of_day(options.from + date::days{horizon + 31});
+    busy_query.patient_id = p.patient_id;
+    busy_query.include_cancelled = false;
+    const std::vector<Appointment> patient_busy = book_.appointments(busy_query);
+
+    FirstFreeSlot slot = [&](Id practitioner, int minutes,
+                             LocalTime not_before) -> std::optional<LocalTime> {
+        const LocalDate first = date::floor<date::days>(not_before);
+        const LocalDate last = options.from + date::days{horizon};
+        for (LocalDate d = first; d <= last; d += date::days{7}) {
+            SlotQuery q;
+            q.practitioner_id = practitioner;
+            q.minutes = minutes;
+            q.from = d;
+            q.days = 7;
+            q.count = 500;
+            for (const auto& s : scheduler_.find_slots(q)) {
+                const LocalTime local = zone.to_local(s.start);
+                if (local < not_before) continue;
+                bool clash = std::any_of(patient_busy.begin(), patient_busy.end(),
+                                         [&](const Appointment& a) {
+                                             return overlaps(s.start, s.end, a.start, a.end);
+                                         });
+                if (!clash) return local;
+            }
+        }
+        return std::nullopt;
+    };
+
+    PlanBooking out;
+    out.schedule = generate_schedule(p, options, slot);
+    return out;
+}
+
+PlanBooking PlanService::preview_schedule(Id plan_id, const ScheduleOptions& options) {
+    TreatmentPlan p = load(plan_id);
+    PlanBooking out = propose(p, options);
+    out.dry_run = true;
+    // Let the scheduler check each session too (hours, time off, rooms), so the preview shows
+    // what booking would refuse.
+    for (const auto& b : out.schedule.bookings) {
+        try {
+            BookingRequest req;
+            req.patient_id = p.patient_id;
+            req.practitioner_id = b.practitioner_id;
+            req.service_id = b.service_id;
+            req.start = b.start;
+            req.minutes = b.minutes;
+            scheduler_.prepare_booking(req);
+        } catch (const Error& e) {
+            out.conflicts.push_back(fmt::format("session {} of component #{} at {}: {}",
+                                                b.session_number, b.component_id,
+                                                date::format("%Y-%m-%d %H:%M", b.start), e.what()));
+        }
+    }
+    return out;
+}
+
+PlanBooking PlanService::book_schedule(Id plan_id, const ScheduleOptions& options,
+                                       const std::string& who) {
+    TreatmentPlan p = load(plan_id);
+    const int expected = p.version();
+    PlanBooking out = propose(p, options);
+    if (!out.schedule.complete()) return out;  // all or nothing: the problems say why
+    if (out.schedule.bookings.empty()) return out;
+
+    AppointmentBatch batch;
+    for (const auto& b : out.schedule.bookings) {
+        const PlanComponent* c = p.component(b.component_id);
+        BookingRequest req;
+        req.patient_id = p.patient_id;
+        req.practitioner_id = b.practitioner_id;
+        req.service_id = b.service_id;
+        req.start = b.start;
+        req.minutes = b.minutes;
+        req.notes = fmt::format("Plan #{}: {}, session {} of {}", p.id,
+                                c && !c->title.empty() ? c->title : to_string(b.kind),
+                                b.session_number, c ? c->planned_sessions() : 0);
+        try {
+            AppointmentBatch one = scheduler_.prepare_booking(req);
+            for (auto& a : one.inserts) batch.inserts.push_back(std::move(a));
+        } catch (const Error& e) {
+            if (e.kind() != ErrorKind::Conflict && e.kind() != ErrorKind::Invalid) throw;
+            out.conflicts.push_back(fmt::format("session {} of component #{} at {}: {}",
+                                                b.session_number, b.component_id,
+                                                date::format("%Y-%m-%d %H:%M", b.start), e.what()));
+        }
+    }
+    if (!out.conflicts.empty()) return out;
+    try {
+        out.appointment_ids = scheduler_.commit(batch);
+    } catch (const Error& e) {
+        if (e.kind() != ErrorKind::Conflict) throw;
+        out.conflicts.push_back(e.what());
+        return out;
+    }
+
+    std::vector<PlanAppointment> links;
+    for (std::size_t i = 0; i < out.appointment_ids.size(); ++i) {
+        const auto& b = out.schedule.bookings[i];
+        links.push_back({p.id, b.component_id, out.appointment_ids[i], b.session_number});
+    }
+    plans_.link_appointments(links);
+
+    const Author by = author(who);
+    int expected_now = expected;
+    PlanVersion v;
+    v.author = by.name;
+    v.at = by.at;
+    v.summary = fmt::format("booked {} sessions from {}", out.appointment_ids.size(),
+                            format_date(options.from));
+    for (std::size_t i = 0; i < out.appointment_ids.size(); ++i) {
+        const auto& b = out.schedule.bookings[i];
+        v.changes.push_back(fmt::format("appointment {}: component #{} session {} at {}",
+                                        out.appointment_ids[i], b.component_id, b.session_number,
+                                        date::format("%Y-%m-%d %H:%M", b.start)));
+    }
+    // The appointments are in the book now: if someone changed the plan meanwhile, record the
+    // booking on top of their version rather than fail.
+    for (int attempt = 0;; ++attempt) {
+        v.number = p.version() + 1;
+        p.versions.push_back(v);
+        try {
+            save(p, expected_now);
+            break;
+        } catch (const Error& e) {
+            if (e.kind() != ErrorKind::Conflict || attempt >= 3) throw;
+            p = load(plan_id);
+            expected_now = p.version();
+        }
+    }
+    return out;
+}
+
+PlanReview PlanService::review(Id plan_id, LocalDate on,
+                               const std::optional<std::vector<RedFlagAnswer>>& screen) {
+    TreatmentPlan p = load(plan_id);
+    Assessment a = assessment_for(p);
+    auto observations = outcomes_.observations(p.patient_id);
+    return review_plan(p, a, observations, on, screen,
+                       hooks_.rules ? *hooks_.rules : default_clinical_rules(),
+                       hooks_.outcome_config ? *hooks_.outcome_config
+                                             : outcomes::default_outcome_config());
+}
+
+}  // namespace vertebra::core::plans

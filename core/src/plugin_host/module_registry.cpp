@@ -140,6 +140,19 @@ const ModuleHandle& ModuleRegistry::require_active(const std::string& module_id)
     throw Error(ErrorKind::Internal, "module " + module_id + " is in an unexpected state");
 }
 
+void ModuleRegistry::check_bookable(const Service& service) const {
+    if (service.module_id.empty() || active(service.module_id)) return;
+    std::string why;
+    try {
+        require_active(service.module_id);
+        return;
+    } catch (const Error& e) {
+        why = e.kind() == ErrorKind::NotFound ? "module " + service.module_id + " is not installed"
+                                              : e.what();
+    }
+    throw Error(ErrorKind::Conflict, "cannot book \"" + service.name + "\": " + why, "service");
+}
+
 std::vector<const ModuleHandle*> ModuleRegistry::active_modules() const {
     std::vector<const ModuleHandle*> out;
     for (const ModuleHandle* m : host_.running()) {

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "vertebra/common/time.hpp"
+#include "vertebra/domain/types.hpp"
 #include "vertebra/plugins/module_settings.hpp"
 #include "vertebra/plugins/plugin_host.hpp"
 
@@ -75,6 +76,10 @@ public:
     /// As active(), else throws: NotFound (unknown), Conflict (disabled, failed or not
     /// installed) with a message naming the module and why.
     const ModuleHandle& require_active(const std::string& module_id) const;
+    /// For Scheduler::set_service_guard: returns for a core service or one whose module is
+    /// running and enabled; otherwise throws Error(Conflict) "cannot book <service>: module <id>
+    /// is disabled (...)" (or failed / not installed).
+    void check_bookable(const Service& service) const;
     /// Running and enabled modules, in load order.
     std::vector<const ModuleHandle*> active_modules() const;
 

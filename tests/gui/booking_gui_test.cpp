@@ -81,7 +81,12 @@ TEST_F(GuiTest, BookingAWeeklySeriesThroughTheDialog) {
     const BookingForm form = dlg->form();
     ASSERT_TRUE(form.practitioner_id && form.start && form.room_id);
 
-    child<wxCheckBox>(dlg, "weekly")->SetValue(true);
+    auto* weekly = child<wxCheckBox>(dlg, "weekly");
+    click(weekly);
+    ASSERT_TRUE(weekly->GetValue());
+    // The start's weekday is ticked for the user to see (the suggestion is on a Wednesday).
+    const int wd = iso_weekday_index(date::floor<date::days>(*form.start));
+    EXPECT_TRUE(child<wxCheckBox>(dlg, ("weekday_" + std::to_string(wd)).c_str())->GetValue());
     pump(100);
     shoot(dlg, "booking");
     click(child<wxButton>(dlg, "book"));

@@ -1,5 +1,8 @@
 // GUI tests of the calendar: week and day views, keyboard, drag to move, status menu, day sheet.
+#include <algorithm>
+#include <cstdio>
 #include <cstdlib>
+#include <vector>
 
 #include <wx/config.h>
 #include <wx/fileconf.h>
@@ -52,6 +55,57 @@ TEST_F(GuiTest, WeekViewDrawsEveryAppointmentOfTheDemoWeekUnderTheBanner) {
     EXPECT_TRUE(banner_says_demo);
     EXPECT_GT(f.demo_banner()->GetSize().y, 10);
     shoot(&f, "calendar-week");
+}
+
+TEST_F(GuiTest, BusyWeekOf300AppointmentsRepaintsWithinAFrame) {
+    // Five weeks ahead (beyond the demo's bookings): fill every practitioner's hours.
+    const LocalDate monday = week_start(test_today() + date::days{35});
+    const auto patients = session_.repo().find_patients("", 1000);
+    const auto practitioners = session_.repo().practitioners();
+    int booked = 0;
+    std::size_t next_patient = 0;
+    for (int d = 0; d < 6 && booked < 300; ++d)
+        for (int m = 8 * 60; m < 18 * 60 && booked < 300; m += 30)
+            for (const auto& p : practitioners) {
+                core::BookingRequest r;
+                r.patient_id = patients[next_patient++ % patients.size()].id;
+                r.practitioner_id = p.id;
+                r.start = LocalTime{monday + date::days{d}} + std::chrono::minutes{m};
+                r.minutes = 30;
+                try {
+                    session_.scheduler->book(r);
+                    ++booked;
+                } catch (const Error&) {
+                    // not working then: skip
+                }
+            }
+    ASSERT_GE(booked, 300);
+
+    MainFrame& f = open_frame(CalendarMode::Week);
+    f.presenter().go_to(monday);
+    f.book_changed();
+    pump(100);
+    const int blocks = static_cast<int>(f.presenter().layout().blocks.size());
+    ASSERT_GE(blocks, 300);
+    // Drawing the week (what a week switch costs), then repaints (expose, drag feedback).
+    f.calendar()->invalidate();
+    f.calendar()->Update();
+    pump(30);
+    EXPECT_EQ(f.calendar()->blocks_drawn(), blocks);
+    const double render_ms = f.calendar()->last_render_ms();
+    std::vector<double> ms;
+    for (int i = 0; i < 7; ++i) {
+        f.calendar()->Refresh();
+        f.calendar()->Update();
+        pump(30);
+        ms.push_back(f.calendar()->last_paint_ms());
+    }
+    std::sort(ms.begin(), ms.end());
+    std::printf("%d appointments: drawing the week %.1f ms, repaint median %.1f ms\n", blocks,
+                render_ms, ms[ms.size() / 2]);
+    EXPECT_LT(render_ms, 100.0);  // a week switch stays under 100 ms
+    EXPECT_LT(ms[ms.size() / 2], 16.0);
+    shoot(&f, "calendar-busy-week");
 }
 
 TEST_F(GuiTest, DayViewHasAColumnPerPractitioner) {

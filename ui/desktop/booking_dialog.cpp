@@ -67,7 +67,7 @@ BookingDialog::BookingDialog(wxWindow* parent, core::Scheduler& scheduler,
     date_->SetName("date");
     time_ = new wxTextCtrl(this, wxID_ANY, "09:00", wxDefaultPosition, wxSize(70, -1));
     time_->SetName("time");
-    minutes_ = new wxSpinCtrl(this, wxID_ANY, wxEmptyString, wxDefaultPosition, wxSize(90, -1),
+    minutes_ = new wxSpinCtrl(this, wxID_ANY, wxEmptyString, wxDefaultPosition, wxSize(130, -1),
                               wxSP_ARROW_KEYS, 0, 480, 0);
     minutes_->SetName("minutes");
     minutes_->SetToolTip(_("0 = the service's length"));
@@ -100,7 +100,7 @@ BookingDialog::BookingDialog(wxWindow* parent, core::Scheduler& scheduler,
     }
     auto* end = new wxBoxSizer(wxHORIZONTAL);
     count_ = new wxSpinCtrl(rbox->GetStaticBox(), wxID_ANY, wxEmptyString, wxDefaultPosition,
-                            wxSize(90, -1), wxSP_ARROW_KEYS, 1, core::kMaxSeriesOccurrences, 6);
+                            wxSize(130, -1), wxSP_ARROW_KEYS, 1, core::kMaxSeriesOccurrences, 6);
     count_->SetName("count");
     use_until_ = new wxCheckBox(rbox->GetStaticBox(), wxID_ANY, _("or until"));
     until_ = new wxDatePickerCtrl(rbox->GetStaticBox(), wxID_ANY,
@@ -123,7 +123,7 @@ BookingDialog::BookingDialog(wxWindow* parent, core::Scheduler& scheduler,
 
     // Free times.
     auto* sbox = new wxStaticBoxSizer(wxVERTICAL, this, _("Free times"));
-    slot_list_ = new wxListBox(sbox->GetStaticBox(), wxID_ANY, wxDefaultPosition, wxSize(330, 300));
+    slot_list_ = new wxListBox(sbox->GetStaticBox(), wxID_ANY, wxDefaultPosition, wxSize(400, 300));
     slot_list_->SetName("slots");
     auto* find = new wxButton(sbox->GetStaticBox(), wxID_ANY, _("Find free times"));
     find->SetName("find_slots");
@@ -174,7 +174,14 @@ BookingDialog::BookingDialog(wxWindow* parent, core::Scheduler& scheduler,
     time_->Bind(wxEVT_TEXT, recheck);
     date_->Bind(wxEVT_DATE_CHANGED, recheck);
     minutes_->Bind(wxEVT_SPINCTRL, recheck);
-    weekly_->Bind(wxEVT_CHECKBOX, recheck);
+    weekly_->Bind(wxEVT_CHECKBOX, [this](wxCommandEvent& e) {
+        // Show the day the series will use when none is ticked: the start's weekday.
+        bool any = false;
+        for (auto* cb : weekdays_) any |= cb->GetValue();
+        if (e.IsChecked() && !any)
+            weekdays_[iso_weekday_index(from_wx_date(date_->GetValue()))]->SetValue(true);
+        schedule_check();
+    });
     count_->Bind(wxEVT_SPINCTRL, recheck);
     use_until_->Bind(wxEVT_CHECKBOX, recheck);
     for (auto* cb : weekdays_) cb->Bind(wxEVT_CHECKBOX, recheck);

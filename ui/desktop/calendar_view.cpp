@@ -7,6 +7,7 @@
 
 #include <wx/dcbuffer.h>
 #include <wx/dcclient.h>
+#include <wx/dcmemory.h>
 #include <wx/settings.h>
 
 #include "command_ids.hpp"
@@ -77,6 +78,7 @@ CalendarView::CalendarView(wxWindow* parent, CalendarPresenter& presenter)
 void CalendarView::select(std::optional<core::Id> id) {
     if (selected_ == id) return;
     selected_ = id;
+    cache_dirty_ = true;
     if (on_select) on_select(id.value_or(0));
     Refresh();
 }
@@ -85,6 +87,7 @@ void CalendarView::layout_changed() {
     // A selection that left the visible days is dropped.
     if (selected_ && !presenter_.appointment(*selected_)) select(std::nullopt);
     preview_.reset();
+    cache_dirty_ = true;
     Refresh();
 }
 
@@ -138,17 +141,88 @@ std::optional<CalendarView::Cell> CalendarView::cell_at(wxPoint p) const {
 }
 
 void CalendarView::on_paint(wxPaintEvent&) {
-    wxAutoBufferedPaintDC dc(this);
+    const auto t0 = std::chrono::steady_clock::now();
+    wxPaintDC dc(this);  // GTK3 windows are double-buffered already
+    const wxRect area = GetClientRect();
+    if (area.IsEmpty()) return;
+    // The appointments are drawn once into a bitmap per layout, size and selection; a repaint
+    // (expose, drag feedback, the "now" line) copies it and draws the overlay.
+    if (cache_dirty_ || !cache_.IsOk() || cache_.GetSize() != area.GetSize()) {
+        const auto r0 = std::chrono::steady_clock::now();
+        cache_ = wxBitmap(area.width, area.height, 24);
+        wxMemoryDC mem(cache_);
+        render(mem, area, area);
+        mem.SelectObject(wxNullBitmap);
+        cache_dirty_ = false;
+        last_render_ms_ =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - r0).count();
+    }
     wxRect update = GetUpdateRegion().GetBox();
-    if (update.IsEmpty()) update = GetClientRect();
-    render(dc, GetClientRect(), update);
+    if (update.IsEmpty()) update = area;
+    {
+        wxMemoryDC src(cache_);
+        dc.Blit(update.x, update.y, update.width, update.height, &src, update.x, update.y);
+    }
+    draw_overlay(dc, area);
+    ++paints_;
+    last_paint_ms_ =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 }
 
-void CalendarView::render(wxDC& dc, const wxRect& area, const wxRect& update) {
-    const auto t0 = std::chrono::steady_clock::now();
+void CalendarView::draw_overlay(wxDC& dc, const wxRect& area) {
     const auto& layout = presenter_.layout();
     const Geometry g = geometry(area);
     const wxFont base = wxSystemSettings::GetFont(wxSYS_DEFAULT_GUI_FONT);
+    // "Now" line on today's column.
+    try {
+        const ClinicZone zone(presenter_.clinic().timezone);
+        const auto now = std::chrono::time_point_cast<std::chrono::seconds>(
+            std::chrono::system_clock::now());
+        const LocalDate d = zone.local_date(now);
+        const int minute = static_cast<int>((zone.to_local(now) - LocalTime{d}).count() / 60);
+        for (std::size_t c = 0; c < layout.columns.size(); ++c) {
+            if (layout.columns[c].date != d || minute < layout.first_minute ||
+                minute > layout.last_minute)
+                continue;
+            const wxRect r = rect_for(g, static_cast<int>(c), 0, 1, minute, minute + 1);
+            dc.SetPen(wxPen(kConflict, 2));
+            dc.DrawLine(r.x, r.y, r.GetRight(), r.y);
+        }
+    } catch (const std::exception&) {
+        // A clinic without a valid zone still shows its calendar.
+    }
+
+    // Drag feedback: where it would land, green if the book allows it, red with the reason if not.
+    if (preview_) {
+        const LocalDate d = date::floor<date::days>(preview_->new_start);
+        const int start = static_cast<int>((preview_->new_start - LocalTime{d}).count() / 60);
+        const wxRect r = rect_for(g, preview_->column, 0.04, 0.96, start, start + preview_->minutes);
+        const wxColour c = preview_->conflict ? kConflict : kOk;
+        dc.SetBrush(wxBrush(wxColour(c.Red(), c.Green(), c.Blue(), 48)));
+        dc.SetPen(wxPen(c, 2, wxPENSTYLE_SHORT_DASH));
+        dc.DrawRoundedRectangle(r, 4);
+        dc.SetFont(base.Bold());
+        dc.SetTextForeground(c);
+        const wxString label = wx(format_hhmm(start)) +
+                               (preview_->conflict ? wxString(" ") + _("conflict") : wxString());
+        // On a white label so it reads over whatever block lies beneath.
+        const wxSize sz = dc.GetTextExtent(label);
+        dc.SetPen(wxPen(c));
+        dc.SetBrush(*wxWHITE_BRUSH);
+        dc.DrawRoundedRectangle(r.x + 4, r.y + 3, sz.x + 8, sz.y + 2, 3);
+        dc.DrawText(label, r.x + 8, r.y + 4);
+    }
+
+}
+
+void CalendarView::render(wxDC& dc, const wxRect& area, const wxRect& update) {
+    const auto& layout = presenter_.layout();
+    const Geometry g = geometry(area);
+    const wxFont base = wxSystemSettings::GetFont(wxSYS_DEFAULT_GUI_FONT);
+    fonts_.small = base.Smaller();
+    fonts_.small_bold = fonts_.small.Bold();
+    fonts_.small_bold_struck = fonts_.small_bold;
+    fonts_.small_bold_struck.SetStrikethrough(true);
 
     dc.SetBackground(wxBrush(kClosed));
     dc.SetClippingRegion(update);
@@ -185,25 +259,6 @@ void CalendarView::render(wxDC& dc, const wxRect& area, const wxRect& update) {
         dc.DrawLine(x, area.y, x, g.body.GetBottom() + 1);
     }
 
-    // "Now" line on today's column.
-    try {
-        const ClinicZone zone(presenter_.clinic().timezone);
-        const auto now = std::chrono::time_point_cast<std::chrono::seconds>(
-            std::chrono::system_clock::now());
-        const LocalDate d = zone.local_date(now);
-        const int minute = static_cast<int>((zone.to_local(now) - LocalTime{d}).count() / 60);
-        for (std::size_t c = 0; c < layout.columns.size(); ++c) {
-            if (layout.columns[c].date != d || minute < layout.first_minute ||
-                minute > layout.last_minute)
-                continue;
-            const wxRect r = rect_for(g, static_cast<int>(c), 0, 1, minute, minute + 1);
-            dc.SetPen(wxPen(kConflict, 2));
-            dc.DrawLine(r.x, r.y, r.GetRight(), r.y);
-        }
-    } catch (const std::exception&) {
-        // A clinic without a valid zone still shows its calendar.
-    }
-
     // Blocks: only those intersecting what is being repainted.
     int drawn = 0;
     for (const auto& b : layout.blocks) {
@@ -213,30 +268,11 @@ void CalendarView::render(wxDC& dc, const wxRect& area, const wxRect& update) {
         ++drawn;
     }
 
-    // Drag feedback: where it would land, green if the book allows it, red with the reason if not.
-    if (preview_) {
-        const LocalDate d = date::floor<date::days>(preview_->new_start);
-        const int start = static_cast<int>((preview_->new_start - LocalTime{d}).count() / 60);
-        const wxRect r = rect_for(g, preview_->column, 0.04, 0.96, start, start + preview_->minutes);
-        const wxColour c = preview_->conflict ? kConflict : kOk;
-        dc.SetBrush(wxBrush(wxColour(c.Red(), c.Green(), c.Blue(), 48)));
-        dc.SetPen(wxPen(c, 2, wxPENSTYLE_SHORT_DASH));
-        dc.DrawRoundedRectangle(r, 4);
-        dc.SetFont(base.Bold());
-        dc.SetTextForeground(c);
-        const wxString label = wx(format_hhmm(start)) +
-                               (preview_->conflict ? wxString(" ") + _("conflict") : wxString());
-        dc.DrawText(label, r.x + 6, r.y + 3);
-    }
-
     draw_header(dc, g, area);
     draw_legend(dc, area);
     dc.DestroyClippingRegion();
 
-    ++paints_;
-    if (update.Contains(GetClientRect()) || update == area) blocks_drawn_ = drawn;
-    last_paint_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
-                         .count();
+    if (update.Contains(area)) blocks_drawn_ = drawn;
 }
 
 void CalendarView::draw_header(wxDC& dc, const Geometry& g, const wxRect& area) {
@@ -355,24 +391,21 @@ void CalendarView::draw_block(wxDC& dc, const Geometry& g, const CalendarBlock& 
     dc.DrawRectangle(r.x, r.y, 4, r.height);
 
     wxDCClipper clip(dc, r.Deflate(1));
-    const wxFont base_font = wxSystemSettings::GetFont(wxSYS_DEFAULT_GUI_FONT).Smaller();
+    dc.SetFont(fonts_.small);
     const int line = dc.GetCharHeight();
     int y = r.y + 2;
     const int x = r.x + 8;
 
     // Status mark in the top-right corner.
     const wxString mark = status_mark(b.status);
-    int mark_width = 0;
     if (!mark.empty()) {
-        dc.SetFont(base_font.Bold());
+        dc.SetFont(fonts_.small_bold);
         dc.SetTextForeground(status_colour(b.status));
-        mark_width = dc.GetTextExtent(mark).x + 4;
+        const int mark_width = dc.GetTextExtent(mark).x + 4;
         dc.DrawText(mark, r.GetRight() - mark_width, y);
     }
-    dc.SetFont(base_font.Bold());
     dc.SetTextForeground(text);
-    wxFont name_font = base_font.Bold();
-    if (cancelled) name_font.SetStrikethrough(true);
+    const wxFont& name_font = cancelled ? fonts_.small_bold_struck : fonts_.small_bold;
 
     const bool roomy = r.height >= 2 * line + 6;
     const bool narrow = r.width < 110;
@@ -383,7 +416,7 @@ void CalendarView::draw_block(wxDC& dc, const Geometry& g, const CalendarBlock& 
         dc.DrawText(wx(b.patient), x - 3, y);
         y += dc.GetCharHeight();
     } else if (roomy) {
-        dc.SetFont(base_font);
+        dc.SetFont(fonts_.small);
         dc.SetTextForeground(cancelled ? text : mix(base, *wxBLACK, 0.35));
         dc.DrawText(wx(b.time_label), x, y);
         y += dc.GetCharHeight();
@@ -396,7 +429,7 @@ void CalendarView::draw_block(wxDC& dc, const Geometry& g, const CalendarBlock& 
         dc.DrawText(wx(b.time_label.substr(0, 5)) + " " + wx(b.patient), x, y);
         y += dc.GetCharHeight();
     }
-    dc.SetFont(base_font);
+    dc.SetFont(fonts_.small);
     dc.SetTextForeground(cancelled ? text : kMuted);
     wxString detail = wx(b.service);
     if (presenter_.layout().mode == CalendarMode::Week && !b.practitioner.empty())
@@ -412,6 +445,7 @@ void CalendarView::draw_block(wxDC& dc, const Geometry& g, const CalendarBlock& 
 }
 
 void CalendarView::on_size(wxSizeEvent& e) {
+    cache_dirty_ = true;
     Refresh();
     e.Skip();
 }

@@ -4,6 +4,8 @@
 #include <functional>
 #include <optional>
 
+#include <wx/bitmap.h>
+#include <wx/font.h>
 #include <wx/window.h>
 
 #include "vertebra/ui/calendar_presenter.hpp"
@@ -36,15 +38,20 @@ public:
     wxRect block_rect(const CalendarBlock& b) const;
     /// Client point at `minute` in the middle of `column` (for tests and keyboard).
     wxPoint point_at(int column, int minute, double x_fraction = 0.5) const;
-    /// Blocks drawn by the last full paint, and how long it took.
+    /// Blocks drawn when the appointments were last drawn, and how long that took (a new week,
+    /// selection or size); a repaint copies that drawing and adds the overlay (last_paint_ms).
     int blocks_drawn() const { return blocks_drawn_; }
+    double last_render_ms() const { return last_render_ms_; }
     double last_paint_ms() const { return last_paint_ms_; }
     int paints() const { return paints_; }
     /// The drag in progress, if any.
     const std::optional<MovePreview>& drag_preview() const { return preview_; }
 
-    /// Draws the whole calendar into `dc` (also used for screenshots and the day sheet).
+    /// Draws the calendar without the overlay (drag feedback, "now" line) into `dc`; only blocks
+    /// intersecting `update` are drawn.
     void render(wxDC& dc, const wxRect& area, const wxRect& update);
+    /// Forces the appointments to be drawn again on the next paint.
+    void invalidate() { cache_dirty_ = true; Refresh(); }
 
 private:
     struct Cell {
@@ -64,6 +71,7 @@ private:
     void draw_block(wxDC& dc, const Geometry& g, const CalendarBlock& b);
     void draw_header(wxDC& dc, const Geometry& g, const wxRect& area);
     void draw_legend(wxDC& dc, const wxRect& area);
+    void draw_overlay(wxDC& dc, const wxRect& area);
     void move_selection(int delta);
 
     void on_paint(wxPaintEvent& e);
@@ -77,6 +85,14 @@ private:
     void on_capture_lost(wxMouseCaptureLostEvent& e);
     void post_command(int id);
 
+    // Made once per paint: creating fonts per block is what makes a busy week slow.
+    struct Fonts {
+        wxFont small;
+        wxFont small_bold;
+        wxFont small_bold_struck;
+    };
+    Fonts fonts_;
+
     CalendarPresenter& presenter_;
     std::optional<core::Id> selected_;
     // Drag state.
@@ -86,7 +102,10 @@ private:
     bool dragging_ = false;
     std::optional<MovePreview> preview_;
 
+    wxBitmap cache_;
+    bool cache_dirty_ = true;
     int blocks_drawn_ = 0;
+    double last_render_ms_ = 0;
     double last_paint_ms_ = 0;
     int paints_ = 0;
 

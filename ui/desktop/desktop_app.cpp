@@ -114,8 +114,9 @@ void DesktopApp::take_screenshot_when_painted() {
         } else {
             const int laid_out = static_cast<int>(frame_->presenter().layout().blocks.size());
             std::cout << "vertebra: screenshot " << path.utf8_str() << "; drew "
-                      << cal->blocks_drawn() << " of " << laid_out << " appointment blocks in "
-                      << cal->last_paint_ms() << " ms\n";
+                      << cal->blocks_drawn() << " of " << laid_out
+                      << " appointment blocks (drawing " << cal->last_render_ms()
+                      << " ms, repaint " << cal->last_paint_ms() << " ms)\n";
             if (cal->blocks_drawn() != laid_out) failed_ = true;
         }
         frame_->Close(true);

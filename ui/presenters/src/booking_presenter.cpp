@@ -11,6 +11,8 @@ namespace vertebra::ui {
 namespace {
 constexpr std::array<const char*, 7> kByDay{"MO", "TU", "WE", "TH", "FR", "SA", "SU"};
 constexpr std::array<const char*, 7> kDayName{"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+constexpr std::array<const char*, 12> kMonthName{"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
 std::string trim(const std::string& s) {
     const auto b = s.find_first_not_of(" \t\r\n");
@@ -120,14 +122,14 @@ std::string BookingPresenter::describe_slot(const core::Slot& s) const {
     const LocalDate d = date::floor<date::days>(local);
     const date::year_month_day ymd{d};
     std::string text = std::string(kDayName[static_cast<std::size_t>(iso_weekday_index(d))]) +
-                       " " + std::to_string(static_cast<unsigned>(ymd.day())) + "/" +
-                       std::to_string(static_cast<unsigned>(ymd.month())) + " " +
+                       " " + std::to_string(static_cast<unsigned>(ymd.day())) + " " +
+                       kMonthName[static_cast<unsigned>(ymd.month()) - 1] + " " +
                        format_hhmm(static_cast<int>((local - LocalTime{d}).count() / 60));
     for (const auto& p : practitioners_)
-        if (p.id == s.practitioner_id) text += " with " + p.name;
+        if (p.id == s.practitioner_id) text += " \u00B7 " + p.name;
     if (s.room_id)
         for (const auto& r : rooms_)
-            if (r.id == *s.room_id) text += ", " + r.name;
+            if (r.id == *s.room_id) text += " \u00B7 " + r.name;
     return text;
 }
 

@@ -48,7 +48,7 @@ public:
     std::vector<core::Slot> suggest_slots(const BookingForm& f, LocalDate from, int count = 8);
     /// Applies a suggested slot to the form (practitioner, room, start).
     void take_slot(BookingForm& f, const core::Slot& s) const;
-    /// "Tue 3 Nov 10:30 with Dr Ada Park, Treatment 2".
+    /// "Tue 3 Nov 10:30 · Dr Ada Park · Treatment 2".
     std::string describe_slot(const core::Slot& s) const;
 
     /// Builds the scheduler's request; throws Error(Invalid) naming the missing field.

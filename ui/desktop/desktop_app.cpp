@@ -5,7 +5,9 @@
 
 #include <wx/config.h>
 #include <wx/fileconf.h>
+#include <wx/filename.h>
 #include <wx/image.h>
+#include <wx/log.h>
 #include <wx/msgdlg.h>
 #include <wx/stdpaths.h>
 #include <wx/translation.h>
@@ -26,6 +28,22 @@ DesktopOptions& DesktopApp::options() {
 }
 
 void DesktopApp::set_options(DesktopOptions o) { options() = std::move(o); }
+
+namespace {
+int g_startup_failure = 0;
+
+int exit_code_of(std::exception_ptr e) {
+    try {
+        std::rethrow_exception(e);
+    } catch (const Error& err) {
+        return err.exit_code();
+    } catch (...) {
+        return 1;
+    }
+}
+}  // namespace
+
+int DesktopApp::startup_failure() { return g_startup_failure; }
 
 void report_current_exception(wxWindow* where, bool test_mode) {
     const wxString message = wx(error_sentence(std::current_exception()));
@@ -51,12 +69,17 @@ bool DesktopApp::OnInit() {
     translations->AddStdCatalog();
     translations->AddCatalog("vertebra");
 
+    // wx's own log messages go to stderr: a log dialog popping up at idle is modal and would
+    // say things in wx's words. Our errors are shown by report_current_exception().
+    delete wxLog::SetActiveTarget(new wxLogStderr);
     if (!o.test_mode) {
         // Window size and view live in $XDG_CONFIG_HOME/vertebra/vertebra.conf.
         wxStandardPaths::Get().SetFileLayout(wxStandardPaths::FileLayout_XDG);
-        wxConfigBase::Set(new wxFileConfig("vertebra", wxEmptyString, wxEmptyString, wxEmptyString,
-                                           wxCONFIG_USE_LOCAL_FILE |
-                                               wxCONFIG_USE_SUBDIR));
+        const wxString dir = wxStandardPaths::Get().GetUserConfigDir() + "/vertebra";
+        if (!wxFileName::DirExists(dir)) wxFileName::Mkdir(dir, wxS_DIR_DEFAULT, wxPATH_MKDIR_FULL);
+        // wx 3.2's wxFileConfig ignores the XDG layout for its default name: give the path.
+        wxConfigBase::Set(new wxFileConfig("vertebra", wxEmptyString, dir + "/vertebra.conf",
+                                           wxEmptyString, wxCONFIG_USE_LOCAL_FILE));
     } else {
         wxConfigBase::DontCreateOnDemand();
     }
@@ -65,7 +88,8 @@ bool DesktopApp::OnInit() {
         wxBusyCursor busy;
         session_ = open_clinic_session(o, o.today.value_or(local_today()));
     } catch (...) {
-        fail_startup(wx(error_sentence(std::current_exception())));
+        fail_startup(wx(error_sentence(std::current_exception())),
+                     exit_code_of(std::current_exception()));
         return false;
     }
     const auto now = std::chrono::time_point_cast<std::chrono::seconds>(
@@ -74,7 +98,8 @@ bool DesktopApp::OnInit() {
     try {
         frame_ = new MainFrame(session_, today, !o.test_mode, o.test_mode, o.view);
     } catch (...) {
-        fail_startup(wx(error_sentence(std::current_exception())));
+        fail_startup(wx(error_sentence(std::current_exception())),
+                     exit_code_of(std::current_exception()));
         return false;
     }
     SetTopWindow(frame_);
@@ -124,8 +149,9 @@ void DesktopApp::take_screenshot_when_painted() {
     screenshot_timer_.Start(50);
 }
 
-void DesktopApp::fail_startup(const wxString& message) {
+void DesktopApp::fail_startup(const wxString& message, int exit_code) {
     failed_ = true;
+    g_startup_failure = exit_code;
     std::cerr << "vertebra: " << message.utf8_str() << "\n";
     if (!options().test_mode)
         wxMessageBox(message, _("Vertebra cannot start"), wxOK | wxICON_ERROR);

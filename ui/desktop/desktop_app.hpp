@@ -16,6 +16,9 @@ class DesktopApp : public wxApp {
 public:
     /// Options are parsed by main() before wx starts (so --help and bad options need no display).
     static void set_options(DesktopOptions o);
+    /// Exit status when start-up failed (the error's exit code, e.g. 5 = database unavailable),
+    /// else 0. wxEntry() itself only says -1.
+    static int startup_failure();
 
     bool OnInit() override;
     int OnRun() override;
@@ -26,7 +29,7 @@ public:
                          const wxChar* msg) override;
 
 private:
-    void fail_startup(const wxString& message);
+    void fail_startup(const wxString& message, int exit_code);
     void take_screenshot_when_painted();
     static DesktopOptions& options();
 

@@ -26,5 +26,6 @@ int main(int argc, char** argv) {
     ui::DesktopApp::set_options(options);
     // wx sees only the program name: our options are already handled.
     int wx_argc = 1;
-    return wxEntry(wx_argc, argv);
+    const int rc = wxEntry(wx_argc, argv);
+    return ui::DesktopApp::startup_failure() ? ui::DesktopApp::startup_failure() : rc;
 }

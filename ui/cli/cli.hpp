@@ -22,6 +22,7 @@ public:
     std::string db_url;                    ///< --db (resolved: never empty after parsing)
     bool json = false;                     ///< --json
     std::vector<std::string> plugin_dirs;  ///< --plugin-dir (repeatable)
+    std::string user;                      ///< --user: the clinic user acting (cmd_user.cpp)
 
     /// Opens the database on first use. `migrated` = refuse a database whose schema is not the
     /// binary's (every command but `db init` wants this).
@@ -43,6 +44,10 @@ void register_schedule_commands(CLI::App& app, Context& ctx);
 void register_demo_commands(CLI::App& app, Context& ctx);
 void register_score_commands(CLI::App& app, Context& ctx);
 void register_module_commands(CLI::App& app, Context& ctx);
+/// Clinical record: `--user` (global), `user ...`, `note ...`, `audit ...`.
+void register_user_commands(CLI::App& app, Context& ctx);
+void register_note_commands(CLI::App& app, Context& ctx);
+void register_audit_commands(CLI::App& app, Context& ctx);
 
 /// The plugin host, loaded on first use from --plugin-dir, $VERTEBRA_PLUGIN_PATH and the default
 /// dirs; lives until exit (cmd_modules.cpp).
@@ -50,5 +55,11 @@ core::PluginHost& plugin_host(Context& ctx);
 /// Modules with the clinic's choices. Without `require_database`, a missing or uninitialised
 /// database gives a registry where every loaded module counts as enabled.
 core::ModuleRegistry& module_registry(Context& ctx, bool require_database = true);
+
+/// The user signed in with --user (login on first use, audited); throws PermissionDenied when
+/// no --user was given or the login fails (cmd_user.cpp).
+core::Principal& principal(Context& ctx);
+/// This workstation's host name, recorded in the audit log.
+std::string workstation_name();
 
 }  // namespace vertebra::ui::cli

@@ -22,6 +22,9 @@ int main(int argc, char** argv) {
     register_demo_commands(app, ctx);
     register_score_commands(app, ctx);
     register_module_commands(app, ctx);
+    register_user_commands(app, ctx);
+    register_note_commands(app, ctx);
+    register_audit_commands(app, ctx);
 
     try {
         app.parse(argc, argv);

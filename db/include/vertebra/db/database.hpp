@@ -5,6 +5,9 @@
 #include <string>
 #include <string_view>
 
+#include "vertebra/audit/audit.hpp"
+#include "vertebra/auth/auth.hpp"
+#include "vertebra/notes/notes.hpp"
 #include "vertebra/plans/repository.hpp"
 #include "vertebra/plugins/module_settings.hpp"
 #include "vertebra/scheduling/repository.hpp"
@@ -61,6 +64,11 @@ public:
     std::unique_ptr<core::plans::AssessmentRepository> assessments();
     std::unique_ptr<core::plans::OutcomeRepository> outcomes();
     std::unique_ptr<core::plans::PlanRepository> plans();
+    /// The clinical record on this connection (record_repository.cpp): session notes and
+    /// addenda, users and security settings, and the hash-chained audit log.
+    std::unique_ptr<core::NoteRepository> notes();
+    std::unique_ptr<core::UserRepository> users();
+    std::unique_ptr<core::AuditRepository> audit();
 
     struct Impl;
     /// For db/ internals only (other repositories share the connection).

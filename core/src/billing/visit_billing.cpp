@@ -45,7 +45,7 @@ BillResult bill_items(const std::vector<VisitItem>& items, const Payer& payer,
         } else {
             LineItem* l = out.line(it.code);
             if (!l) {
-                out.lines.push_back(LineItem{it.code, 0, {}, 0, 0, it.source});
+                out.lines.push_back(LineItem{it.code, 0, {}, 0, 0, it.source, it.region});
                 l = &out.lines.back();
             }
             ++l->units;
@@ -68,12 +68,16 @@ BillResult bill_items(const std::vector<VisitItem>& items, const Payer& payer,
     for (const auto& a : alloc) out.total_timed_minutes += a.minutes;
     for (const auto& a : alloc) {
         std::string source = "core";
-        for (const auto& it : items)
-            if (it.code == a.code) {
-                source = it.source;
-                break;
-            }
-        out.lines.push_back(LineItem{a.code, a.units, {}, 0, a.minutes, source});
+        std::string region;
+        bool found = false;
+        for (const auto& it : items) {
+            if (it.code != a.code) continue;
+            if (!found) source = it.source;
+            found = true;
+            if (!it.region.empty() && region.find(it.region) == std::string::npos)
+                region += (region.empty() ? "" : "+") + it.region;
+        }
+        out.lines.push_back(LineItem{a.code, a.units, {}, 0, a.minutes, source, region});
         if (a.units == 0) {
             if (payer.method == TimedMethod::TotalTime && alloc.size() > 1 &&
                 out.total_timed_minutes >= rules.unit_table.threshold_minutes)
@@ -153,6 +157,8 @@ void merge_results(BillResult& into, const BillResult& other) {
             mine->minutes += l.minutes;
             mine->fee_cents += l.fee_cents;
             for (const auto& m : l.modifiers) mine->add_modifier(m);
+            if (!l.region.empty() && mine->region.find(l.region) == std::string::npos)
+                mine->region += (mine->region.empty() ? "" : "+") + l.region;
         } else {
             into.lines.push_back(l);
         }

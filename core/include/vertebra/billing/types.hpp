@@ -39,6 +39,7 @@ struct LineItem {
     std::int64_t fee_cents = 0;
     int minutes = 0;             ///< timed minutes behind the line (0 for untimed codes)
     std::string source = "core"; ///< "core" or the module that produced it
+    std::string region;          ///< body region(s) "lumbar+cervical", for pairing edits
 
     bool has_modifier(std::string_view m) const;
     void add_modifier(const std::string& m);  ///< no duplicates

@@ -15,6 +15,7 @@ struct VisitItem {
     std::string code;
     std::optional<int> minutes;
     std::string source = "core";  ///< module that contributed it ("core" for the items list)
+    std::string region;           ///< optional body region(s), for pairing edits
 };
 
 /// Bills items of any module against the catalog: timed minutes are pooled across all items and

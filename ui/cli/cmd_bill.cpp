@@ -1,0 +1,73 @@
+// `vertebra-cli bill [--payer ID] FILE|-`: one visit as JSON in, claim lines and warnings out.
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "cli.hpp"
+#include "vertebra/billing/visit_biller.hpp"
+#include "vertebra/common/error.hpp"
+
+namespace vertebra::ui::cli {
+
+namespace {
+
+struct BillArgs {
+    std::string payer = "commercial";
+    std::string file;
+};
+
+std::string read_input(const std::string& file) {
+    if (file == "-") {
+        return std::string(std::istreambuf_iterator<char>(std::cin), {});
+    }
+    std::ifstream in(file);
+    if (!in) throw Error(ErrorKind::NotFound, "cannot read visit file " + file, "FILE");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+std::string money(std::int64_t cents) {
+    return fmt::format("${}.{:02}", cents / 100, cents % 100);
+}
+
+void run(Context& ctx, const BillArgs& args) {
+    const nlohmann::json visit = core::billing::parse_visit_json(read_input(args.file));
+    plugin_host(ctx);  // loads the plugins (search path: --plugin-dir, env, defaults)
+    const auto& modules = module_registry(ctx, false);
+    core::billing::BillOptions options;
+    options.payer = args.payer;
+    const auto bill = core::billing::bill_visit(visit, modules, options);
+    if (ctx.json) {
+        ctx.print_json(core::billing::to_json(bill));
+        return;
+    }
+    std::cout << fmt::format("Visit {} ({}), {} timed minutes\n", format_date(bill.date),
+                             bill.payer, bill.result.total_timed_minutes);
+    for (const auto& l : bill.result.lines) {
+        std::string mods;
+        for (const auto& m : l.modifiers) mods += (mods.empty() ? "" : ",") + m;
+        std::cout << fmt::format("  {:<7} x{:<3} {:<10} {:>10}\n", l.code, l.units, mods,
+                                 money(l.fee_cents));
+    }
+    std::cout << fmt::format("  {:<22} {:>10}\n", "total", money(bill.result.total_cents));
+    for (const auto& w : bill.result.warnings) std::cout << "warning: " << w << "\n";
+}
+
+}  // namespace
+
+void register_billing_commands(CLI::App& app, Context& ctx) {
+    auto args = std::make_shared<BillArgs>();
+    auto* cmd = app.add_subcommand(
+        "bill", "Bill one visit (JSON from FILE or - for stdin): claim lines and warnings");
+    cmd->add_option("--payer", args->payer,
+                    "Payer id from the billing rule data: medicare, commercial (default), "
+                    "medicare_advantage, or one the clinic added");
+    cmd->add_option("file", args->file, "Visit JSON file, or - for standard input")->required();
+    cmd->callback([&ctx, args] { run(ctx, *args); });
+}
+
+}  // namespace vertebra::ui::cli

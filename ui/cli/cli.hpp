@@ -48,6 +48,7 @@ void register_module_commands(CLI::App& app, Context& ctx);
 void register_user_commands(CLI::App& app, Context& ctx);
 void register_note_commands(CLI::App& app, Context& ctx);
 void register_audit_commands(CLI::App& app, Context& ctx);
+void register_billing_commands(CLI::App& app, Context& ctx);
 
 /// The plugin host, loaded on first use from --plugin-dir, $VERTEBRA_PLUGIN_PATH and the default
 /// dirs; lives until exit (cmd_modules.cpp).

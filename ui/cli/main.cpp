@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
     register_user_commands(app, ctx);
     register_note_commands(app, ctx);
     register_audit_commands(app, ctx);
+    register_billing_commands(app, ctx);
 
     try {
         app.parse(argc, argv);

@@ -105,6 +105,11 @@ void register_module_commands(CLI::App& app, Context& ctx) {
 
     auto list = [&ctx] {
         const auto all = module_registry(ctx, false).list();
+        // Ignored duplicate copies are not modules of their own: mention them on stderr.
+        for (const auto& rec : plugin_host(ctx).plugins()) {
+            const auto* first = plugin_host(ctx).find(rec.id);
+            if (first != &rec) std::cerr << "note: " << rec.dir.string() << ": " << rec.error << "\n";
+        }
         if (ctx.json) {
             nlohmann::json arr = nlohmann::json::array();
             for (const auto& s : all) arr.push_back(core::to_json(s));

@@ -65,6 +65,7 @@ void GuiTest::SetUp() {
     o.demo = true;
     o.test_mode = true;
     o.db_url = "sqlite:" + (dir_ / "clinic.db").string();
+    o.plugin_dirs = {VERTEBRA_GUI_PLUGIN_DIR};
     session_ = open_clinic_session(o, test_today());
     ASSERT_TRUE(session_.seeded_now);
 }

@@ -23,6 +23,7 @@ enum CommandId : int {
     kCmdDescribe,
     kCmdPrintDaySheet,
     kCmdShortcuts,
+    kCmdModules,
 };
 
 }  // namespace vertebra::ui

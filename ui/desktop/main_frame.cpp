@@ -18,6 +18,7 @@
 #include <wx/textdlg.h>
 #include <wx/tglbtn.h>
 
+#include <cstdlib>
 #include <iostream>
 
 #include "booking_dialog.hpp"
@@ -25,6 +26,7 @@
 #include "cancel_dialog.hpp"
 #include "command_ids.hpp"
 #include "day_sheet.hpp"
+#include "modules_dialog.hpp"
 #include "ui_text.hpp"
 
 namespace vertebra::ui {
@@ -110,6 +112,10 @@ void MainFrame::build_menu() {
     appt->AppendSeparator();
     appt->Append(kCmdDescribe, _("&Details\tCtrl+I"));
 
+    auto* clinic = new wxMenu;
+    clinic->Append(kCmdModules, _("Therapy &modules...\tCtrl+Shift+M"),
+                   _("See which therapy modules run, and enable or disable them"));
+
     auto* help = new wxMenu;
     help->Append(kCmdShortcuts, _("&Keyboard shortcuts\tF1"));
     help->Append(wxID_ABOUT, _("&About Vertebra"));
@@ -118,6 +124,7 @@ void MainFrame::build_menu() {
     bar->Append(file, _("&File"));
     bar->Append(view, _("&View"));
     bar->Append(appt, _("&Appointment"));
+    bar->Append(clinic, _("&Clinic"));
     bar->Append(help, _("&Help"));
     SetMenuBar(bar);
 }
@@ -310,6 +317,11 @@ BookingDialog* MainFrame::create_booking_dialog(const BookingPrefill& prefill) {
     return dlg;
 }
 
+ModulesDialog* MainFrame::create_modules_dialog() {
+    const char* user = std::getenv("USER");
+    return new ModulesDialog(this, *session_.modules, user && *user ? user : "owner");
+}
+
 void MainFrame::open_booking(const BookingPrefill& prefill) {
     BookingPrefill pre = prefill;
     if (!pre.start) {
@@ -360,6 +372,13 @@ void MainFrame::on_command(wxCommandEvent& e) {
         if (const auto id = calendar_->selected()) show_info(wx(presenter_.describe(*id)));
         return;
     case kCmdPrintDaySheet: print_day_sheet(); return;
+    case kCmdModules: {
+        ModulesDialog* dlg = create_modules_dialog();
+        dlg->ShowModal();
+        dlg->Destroy();
+        presenter_.refresh();
+        break;
+    }
     case kCmdShortcuts:
         show_info(_("Keys in the calendar: Left/Right previous/next, T today, D day, W week, "
                     "B book, Up/Down select, Enter menu, A arrived, S start, C complete, "

@@ -21,6 +21,7 @@ namespace vertebra::ui {
 
 class CalendarView;
 class BookingDialog;
+class ModulesDialog;
 
 struct BookingPrefill {
     std::optional<LocalTime> start;
@@ -48,6 +49,8 @@ public:
     wxMenu* build_context_menu(core::Id id);
     /// Creates the booking dialog (not shown). The frame's "New booking" shows it modally.
     BookingDialog* create_booking_dialog(const BookingPrefill& prefill);
+    /// Creates the module manager (not shown); "Clinic > Therapy modules" shows it modally.
+    ModulesDialog* create_modules_dialog();
     /// Cancels the selected appointment with `reason` (asks for one when not given).
     void cancel_selected(std::optional<std::string> reason = {});
     /// Refreshes after the book changed (also called by dialogs).

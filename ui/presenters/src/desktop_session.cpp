@@ -28,6 +28,8 @@ DesktopOptions parse_desktop_options(const std::vector<std::string>& args) {
         } else if (is("--screenshot")) {
             o.screenshot = value("--screenshot");
             if (o.screenshot.empty()) throw invalid("--screenshot", "needs a file name");
+        } else if (is("--plugin-dir")) {
+            o.plugin_dirs.push_back(value("--plugin-dir"));
         } else if (a == "--test-mode") {
             o.test_mode = true;
         } else if (is("--today")) {
@@ -51,12 +53,13 @@ DesktopOptions parse_desktop_options(const std::vector<std::string>& args) {
 
 std::string desktop_usage() {
     return "Usage: vertebra [--db URL] [--demo] [--view day|week] [--today YYYY-MM-DD]\n"
-           "                [--screenshot FILE] [--test-mode]\n"
+           "                [--plugin-dir DIR]... [--screenshot FILE] [--test-mode]\n"
            "  --db URL           sqlite:PATH or postgresql://user@host:port/dbname\n"
            "                     (default: $VERTEBRA_DB, else ~/.local/share/vertebra/clinic.db)\n"
            "  --demo             open the embedded demo clinic, creating it on first run\n"
            "  --view day|week    calendar view to open\n"
            "  --today DATE       treat DATE as today\n"
+           "  --plugin-dir DIR   also look for therapy modules in DIR (before the default places)\n"
            "  --screenshot FILE  save the main window as PNG after it is drawn, then exit\n"
            "  --test-mode        for automated tests: no modal dialogs, asserts fail the run\n";
 }
@@ -79,7 +82,18 @@ ClinicSession open_clinic_session(const DesktopOptions& o, LocalDate seed_today,
                                         seed_today, progress);
         s.seeded_now = true;
     }
+    // Therapy modules: a broken plugin is a state with a reason, never a failed start.
+    core::PluginHostOptions plugin_options;
+    for (const auto& d : o.plugin_dirs) plugin_options.dirs.emplace_back(d);
+    s.plugins = std::make_unique<core::PluginHost>(std::move(plugin_options));
+    s.plugins->load();
+    s.module_settings = s.database->module_settings();
+    s.modules = std::make_unique<core::ModuleRegistry>(*s.plugins, s.module_settings.get());
+    s.modules->sync();
     s.scheduler = std::make_unique<core::Scheduler>(s.database->scheduling());
+    core::ModuleRegistry* modules = s.modules.get();
+    s.scheduler->set_service_guard(
+        [modules](const core::Service& service) { modules->check_bookable(service); });
     return s;
 }
 

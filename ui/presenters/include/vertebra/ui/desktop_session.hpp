@@ -9,6 +9,7 @@
 
 #include "vertebra/db/database.hpp"
 #include "vertebra/demo/demo_seed.hpp"
+#include "vertebra/plugins/module_registry.hpp"
 #include "vertebra/scheduling/scheduler.hpp"
 #include "vertebra/ui/calendar_layout.hpp"
 
@@ -21,6 +22,7 @@ struct DesktopOptions {
     bool test_mode = false;          ///< --test-mode: no modal dialogs, asserts fail the run
     std::optional<LocalDate> today;  ///< --today YYYY-MM-DD: pin "today" (tests, screenshots)
     std::optional<CalendarMode> view;  ///< --view day|week
+    std::vector<std::string> plugin_dirs;  ///< --plugin-dir DIR (repeatable), searched first
     bool help = false;               ///< --help
 };
 
@@ -31,9 +33,13 @@ std::string desktop_usage();
 /// `--db` if given; else for --demo the XDG SQLite file; else db::default_database_url().
 std::string resolved_db_url(const DesktopOptions& o);
 
-/// An open clinic: the connection and the scheduler over it.
+/// An open clinic: the connection, the therapy modules and the scheduler over them. Members are
+/// destroyed bottom-up: scheduler, registry, settings, plugin host, then the connection.
 struct ClinicSession {
     std::unique_ptr<db::Database> database;
+    std::unique_ptr<core::PluginHost> plugins;
+    std::unique_ptr<core::ModuleSettingsRepository> module_settings;
+    std::unique_ptr<core::ModuleRegistry> modules;  ///< its service guard refuses disabled modules
     std::unique_ptr<core::Scheduler> scheduler;
     bool demo = false;
     bool seeded_now = false;  ///< the demo clinic was created by this start

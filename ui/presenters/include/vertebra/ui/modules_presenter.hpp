@@ -1,0 +1,37 @@
+// The owner's module manager: every therapy module with its state and reason; enable/disable.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "vertebra/plugins/module_registry.hpp"
+#include "vertebra/ui/calendar_presenter.hpp"
+
+namespace vertebra::ui {
+
+struct ModuleRow {
+    std::string id;
+    std::string name;
+    std::string version;
+    core::ModuleState state = core::ModuleState::NotInstalled;
+    bool enabled = true;
+    /// Why it failed, or who last switched it and when ("disabled by owner on 2026-11-25 10:00Z").
+    std::string details;
+    bool can_enable = false;
+    bool can_disable = false;
+};
+
+class ModulesPresenter {
+public:
+    ModulesPresenter(core::ModuleRegistry& registry, std::string user);
+    /// Failed modules first (they need attention), then by id.
+    std::vector<ModuleRow> rows() const;
+    /// Switches a module on or off through the registry (audited with the user and time).
+    ActionResult set_enabled(const std::string& id, bool enabled);
+
+private:
+    core::ModuleRegistry& registry_;
+    std::string user_;
+};
+
+}  // namespace vertebra::ui

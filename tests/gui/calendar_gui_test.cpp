@@ -11,6 +11,7 @@
 #include <wx/uiaction.h>
 
 #include "calendar_view.hpp"
+#include "vertebra/db/database.hpp"
 #include "command_ids.hpp"
 #include "day_sheet.hpp"
 #include "gui_fixture.hpp"
@@ -106,6 +107,33 @@ TEST_F(GuiTest, BusyWeekOf300AppointmentsRepaintsWithinAFrame) {
     EXPECT_LT(render_ms, 100.0);  // a week switch stays under 100 ms
     EXPECT_LT(ms[ms.size() / 2], 16.0);
     shoot(&f, "calendar-busy-week");
+}
+
+TEST_F(GuiTest, AnotherWorkstationsBookingAppearsWithinTwoSeconds) {
+    MainFrame& f = open_frame(CalendarMode::Day);
+    const std::size_t before = f.presenter().layout().blocks.size();
+    // A second workstation: its own connection to the same database file.
+    auto other = db::Database::open(session_.database->url().display);
+    core::Scheduler other_scheduler(other->scheduling());
+    core::BookingRequest r;
+    for (const auto& p : other->scheduling().practitioners())
+        if (p.has_discipline("massage")) r.practitioner_id = p.id;
+    r.patient_id = other->scheduling().find_patients("", 1).at(0).id;
+    r.minutes = 30;
+    std::vector<core::Id> ids;
+    for (int h = 10; h < 18 && ids.empty(); ++h) {
+        r.start = LocalTime{test_today()} + std::chrono::hours{h};
+        try {
+            ids = other_scheduler.book(r);
+        } catch (const Error&) {
+        }
+    }
+    ASSERT_FALSE(ids.empty());
+    const auto t0 = std::chrono::steady_clock::now();
+    ASSERT_TRUE(pump_until([&] { return f.presenter().appointment(ids[0]) != nullptr; }, 4000));
+    const double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    EXPECT_LE(waited, 2.5);
+    EXPECT_EQ(f.presenter().layout().blocks.size(), before + 1);
 }
 
 TEST_F(GuiTest, DayViewHasAColumnPerPractitioner) {

@@ -198,6 +198,25 @@ TEST_F(PresenterTest, CommitMoveReportsAConflictTheViewDidNotSee) {
     EXPECT_EQ(sched->zone().to_local(p.appointment(moving)->start), at(wed, 9));
 }
 
+TEST_F(PresenterTest, PollPicksUpAnotherConnectionsBooking) {
+    book(ada, tom, at(wed, 9));
+    CalendarPresenter p(*sched, db->scheduling(), wed);
+    p.refresh();
+    EXPECT_FALSE(p.poll());
+    // Another workstation: its own connection and scheduler on the same file.
+    auto other_db = db::Database::open("sqlite:" + path.string());
+    Scheduler other(other_db->scheduling());
+    BookingRequest r;
+    r.practitioner_id = ben;
+    r.patient_id = una;
+    r.start = at(wed + date::days{1}, 12);
+    r.minutes = 30;
+    other.book(r);
+    EXPECT_TRUE(p.poll());
+    ASSERT_EQ(p.layout().blocks.size(), 2u);
+    EXPECT_FALSE(p.poll());
+}
+
 TEST(WeeklyRruleTest, BuildsRulesFromTheForm) {
     BookingForm f;
     EXPECT_EQ(weekly_rrule(f), "");

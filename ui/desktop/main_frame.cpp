@@ -24,6 +24,7 @@
 #include "booking_dialog.hpp"
 #include "calendar_view.hpp"
 #include "cancel_dialog.hpp"
+#include "desktop_app.hpp"
 #include "command_ids.hpp"
 #include "day_sheet.hpp"
 #include "modules_dialog.hpp"
@@ -78,6 +79,20 @@ MainFrame::MainFrame(ClinicSession& session, LocalDate today, bool remember_layo
 
     Bind(wxEVT_MENU, &MainFrame::on_command, this);
     Bind(wxEVT_CLOSE_WINDOW, &MainFrame::on_close, this);
+    // Another workstation's booking appears within kPollMilliseconds (SQLite and PostgreSQL
+    // alike; LISTEN/NOTIFY would make PostgreSQL instant).
+    poll_timer_.SetOwner(this);
+    Bind(wxEVT_TIMER, [this](wxTimerEvent&) {
+        if (calendar_->drag_preview() || wxWindow::GetCapture()) return;
+        try {
+            if (presenter_.poll()) book_changed();
+            poll_failed_ = false;
+        } catch (...) {
+            if (!poll_failed_) report_current_exception(this, test_mode_);
+            poll_failed_ = true;
+        }
+    });
+    poll_timer_.Start(kPollMilliseconds);
     calendar_->SetFocus();
 }
 
@@ -424,6 +439,7 @@ void MainFrame::save_layout() {
 }
 
 void MainFrame::on_close(wxCloseEvent& e) {
+    poll_timer_.Stop();
     if (remember_layout_) save_layout();
     e.Skip();
 }

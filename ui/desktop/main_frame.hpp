@@ -4,6 +4,7 @@
 #include <optional>
 
 #include <wx/frame.h>
+#include <wx/timer.h>
 
 #include "vertebra/ui/calendar_presenter.hpp"
 #include "vertebra/ui/desktop_session.hpp"
@@ -55,6 +56,8 @@ public:
     void cancel_selected(std::optional<std::string> reason = {});
     /// Refreshes after the book changed (also called by dialogs).
     void book_changed();
+    /// How often the calendar looks for bookings made elsewhere.
+    static constexpr int kPollMilliseconds = 2000;
 
 private:
     void build_menu();
@@ -84,6 +87,8 @@ private:
     wxCheckBox* show_cancelled_ = nullptr;
     CalendarView* calendar_ = nullptr;
     wxString last_message_;
+    wxTimer poll_timer_;  ///< picks up other workstations' bookings
+    bool poll_failed_ = false;
 };
 
 }  // namespace vertebra::ui

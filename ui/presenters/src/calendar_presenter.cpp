@@ -77,6 +77,33 @@ void CalendarPresenter::refresh() {
     relayout();
 }
 
+namespace {
+bool same_row(const Appointment& a, const Appointment& b) {
+    return a.id == b.id && a.start == b.start && a.end == b.end && a.status == b.status &&
+           a.practitioner_id == b.practitioner_id && a.patient_id == b.patient_id &&
+           a.room_id == b.room_id && a.service_id == b.service_id &&
+           a.late_cancel == b.late_cancel && a.notes == b.notes;
+}
+}  // namespace
+
+bool CalendarPresenter::poll() {
+    const DayRange range = visible_days(mode_, anchor_);
+    auto now = scheduler_.appointments_between(range.first, range.count);
+    auto by_id = [](const Appointment& a, const Appointment& b) { return a.id < b.id; };
+    std::sort(now.begin(), now.end(), by_id);
+    auto before = input_.appointments;
+    std::sort(before.begin(), before.end(), by_id);
+    if (std::equal(now.begin(), now.end(), before.begin(), before.end(), same_row)) return false;
+    input_.appointments = std::move(now);
+    for (const auto& a : input_.appointments) {
+        if (input_.patient_names.count(a.patient_id)) continue;
+        auto p = repo_.patient(a.patient_id);
+        input_.patient_names[a.patient_id] = p ? p->name : "Patient #" + std::to_string(a.patient_id);
+    }
+    relayout();
+    return true;
+}
+
 void CalendarPresenter::relayout() {
     input_.mode = mode_;
     input_.anchor = anchor_;

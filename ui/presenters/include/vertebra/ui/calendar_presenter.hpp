@@ -61,6 +61,9 @@ public:
 
     /// Reloads clinic data and the visible days from the repository and lays them out.
     void refresh();
+    /// Cheap change check for bookings made elsewhere (another workstation): re-reads only the
+    /// visible days' appointments and lays out again if they differ. True if anything changed.
+    bool poll();
     const CalendarLayout& layout() const { return layout_; }
     const core::Clinic& clinic() const { return input_.clinic; }
     /// Appointments of the visible days (all of them, whatever the filters).

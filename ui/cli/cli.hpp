@@ -43,6 +43,7 @@ void register_db_commands(CLI::App& app, Context& ctx);
 void register_schedule_commands(CLI::App& app, Context& ctx);
 void register_demo_commands(CLI::App& app, Context& ctx);
 void register_score_commands(CLI::App& app, Context& ctx);
+void register_plan_commands(CLI::App& app, Context& ctx);  // cmd_plan.cpp: plan, assess, outcome
 void register_module_commands(CLI::App& app, Context& ctx);
 /// Clinical record: `--user` (global), `user ...`, `note ...`, `audit ...`.
 void register_user_commands(CLI::App& app, Context& ctx);

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
     register_schedule_commands(app, ctx);
     register_demo_commands(app, ctx);
     register_score_commands(app, ctx);
+    register_plan_commands(app, ctx);
     register_module_commands(app, ctx);
     register_user_commands(app, ctx);
     register_note_commands(app, ctx);

@@ -35,6 +35,8 @@ TEST(CoreRulesOnTest, PicksTheVersionInForceAndNamesTheDateOtherwise) {
 }
 
 TEST(DataDirTest, EnvironmentOverridesAndDefaultHasBillingData) {
+    const char* was = std::getenv("VERTEBRA_DATA_DIR");
+    const std::string saved = was ? was : "";
     ::unsetenv("VERTEBRA_DATA_DIR");
     const auto def = data_dir();
     EXPECT_TRUE(std::filesystem::exists(def / "billing" / "codes.json")) << def;
@@ -42,7 +44,10 @@ TEST(DataDirTest, EnvironmentOverridesAndDefaultHasBillingData) {
     ::setenv("VERTEBRA_DATA_DIR", "/nonexistent/vertebra-data", 1);
     EXPECT_EQ(data_dir(), std::filesystem::path("/nonexistent/vertebra-data"));
     EXPECT_THROW(load_core_rules(d("2026-03-02")), Error);
-    ::unsetenv("VERTEBRA_DATA_DIR");
+    if (saved.empty())
+        ::unsetenv("VERTEBRA_DATA_DIR");
+    else
+        ::setenv("VERTEBRA_DATA_DIR", saved.c_str(), 1);
 }
 
 TEST(ShippedCoreDataTest, LoadsForEveryYearWithDataAndKnowsTimedCodes) {

@@ -7,6 +7,7 @@ namespace vertebra::plugins::chiropractic {
 class ChiropracticModule final : public api::TherapyModule {
 public:
     void start(const api::ModuleContext& ctx) override {
+        rules_ = &ctx.rules();
         defs_ = shared::load_definitions(ctx.data_dir());
         shared::check_definitions(defs_, guards(), "chiropractic");
         shared::check_contraindication_data(ctx.rules(), "chiropractic");
@@ -39,8 +40,7 @@ public:
         }
         if (guard == "part_documented") {
             if (record.value("subluxation_by_xray", false)) return {};
-            const nlohmann::json part = {
-                {"elements", {"P", "A", "R", "T"}}, {"min_elements", 2}, {"one_of", {"A", "R"}}};
+            const nlohmann::json part = cmt_rules(record).at("part");
             for (const auto& r : shared::strings_of(
                      record.value("spinal_regions", nlohmann::json::array()))) {
                 const auto found = shared::strings_of(
@@ -68,6 +68,17 @@ public:
     }
 
 private:
+    /// Rule set "cmt" in force on the record's "date" (else the newest version).
+    nlohmann::json cmt_rules(const nlohmann::json& record) const {
+        const api::RuleSet* set = rules_->set("cmt");
+        if (record.contains("date") && record["date"].is_string())
+            if (const auto* v = set->effective_on(
+                    parse_local_date(record["date"].get<std::string>(), "date")))
+                return v->data;
+        return set->versions.back().data;
+    }
+
+    const api::RuleData* rules_ = nullptr;
     shared::Definitions defs_;
 };
 

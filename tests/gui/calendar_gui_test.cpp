@@ -225,6 +225,44 @@ TEST_F(GuiTest, DraggingABlockMovesTheAppointment) {
         << "message: " << f.last_message().utf8_str();
 }
 
+TEST_F(GuiTest, DraggingTheBottomEdgeResizes) {
+    MainFrame& f = open_frame(CalendarMode::Day);
+    CalendarView* cal = f.calendar();
+    // A booked block with 30 free minutes after it.
+    const CalendarBlock* b = nullptr;
+    for (const auto& x : f.presenter().layout().blocks) {
+        if (x.status != AppointmentStatus::Booked && x.status != AppointmentStatus::Confirmed)
+            continue;
+        if (!f.presenter().preview_resize(x.appointment_id, x.bottom_minute + 30).conflict) {
+            b = &x;
+            break;
+        }
+    }
+    ASSERT_NE(b, nullptr);
+    const core::Id id = b->appointment_id;
+    const int length = b->bottom_minute - b->top_minute;
+    const wxRect r = cal->block_rect(*b);
+    const wxPoint grab(r.x + r.width / 2, r.GetBottom() - 2);
+    ASSERT_TRUE(cal->on_resize_grip(grab));
+    const wxPoint drop = cal->point_at(b->column, b->bottom_minute + 30) - wxPoint(0, 2);
+    wxUIActionSimulator sim;
+    sim.MouseMove(cal->ClientToScreen(grab));
+    pump(50);
+    sim.MouseDown();
+    pump(50);
+    for (int i = 1; i <= 6; ++i) {
+        sim.MouseMove(cal->ClientToScreen(grab + (drop - grab) * i / 6));
+        pump(20);
+    }
+    ASSERT_TRUE(pump_until([&] { return cal->drag_preview().has_value(); }));
+    EXPECT_TRUE(cal->drag_preview()->resized);
+    sim.MouseUp();
+    pump(150);
+    const auto a = session_.repo().appointment(id);
+    EXPECT_EQ(a->end - a->start, std::chrono::minutes{length + 30})
+        << f.last_message().utf8_str();
+}
+
 TEST_F(GuiTest, DroppingOntoAnotherAppointmentIsRefusedWithTheReason) {
     MainFrame& f = open_frame(CalendarMode::Day);
     CalendarView* cal = f.calendar();

@@ -173,6 +173,24 @@ TEST_F(PresenterTest, DragPreviewNamesTheConflictBeforeTheDatabaseIsAsked) {
     EXPECT_EQ(sched->zone().to_local(a->start), at(wed + date::days{1}, 13));
 }
 
+TEST_F(PresenterTest, ResizingByTheBottomEdgeChangesTheLength) {
+    const Id id = book(ada, tom, at(wed, 9));
+    book(ada, una, at(wed, 11));
+    CalendarPresenter p(*sched, db->scheduling(), wed);
+    p.refresh();
+    auto pv = p.preview_resize(id, 11 * 60 + 12);
+    EXPECT_TRUE(pv.conflict);
+    EXPECT_NE(pv.reason.find("Una Lee"), std::string::npos) << pv.reason;
+    pv = p.preview_resize(id, 10 * 60 + 1);
+    ASSERT_FALSE(pv.conflict) << pv.reason;
+    EXPECT_TRUE(pv.resized);
+    EXPECT_EQ(pv.minutes, 60);
+    EXPECT_EQ(pv.new_start, at(wed, 9));
+    ASSERT_TRUE(p.commit_move(pv).ok);
+    const auto* a = p.appointment(id);
+    EXPECT_EQ(a->end - a->start, std::chrono::minutes{60});
+}
+
 TEST_F(PresenterTest, DayViewDragToAnotherPractitionerReassigns) {
     const Id moving = book(ada, tom, at(wed, 11));
     CalendarPresenter p(*sched, db->scheduling(), wed);

@@ -468,19 +468,41 @@ void CalendarView::on_left_down(wxMouseEvent& e) {
             return;
         grab_offset_minutes_ = cell->minute - b.top_minute;
     }
+    resizing_ = on_resize_grip(e.GetPosition());
     pressed_ = id;
     press_point_ = e.GetPosition();
     CaptureMouse();
 }
 
+bool CalendarView::on_resize_grip(wxPoint p) const {
+    auto cell = cell_at(p);
+    if (!cell) return false;
+    auto id = block_at(presenter_.layout(), cell->column, cell->x_fraction, cell->minute);
+    if (!id) return false;
+    for (const auto& b : presenter_.layout().blocks) {
+        if (b.appointment_id != *id || !core::occupies_time(b.status) ||
+            b.status == AppointmentStatus::Completed || b.status == AppointmentStatus::NoShow)
+            continue;
+        const wxRect r = block_rect(b);
+        return r.height > 2 * kResizeGrip && p.y >= r.GetBottom() - kResizeGrip;
+    }
+    return false;
+}
+
 void CalendarView::on_motion(wxMouseEvent& e) {
-    if (!pressed_ || !e.LeftIsDown()) return;
+    if (!pressed_ || !e.LeftIsDown()) {
+        // Show that the bottom edge can be dragged to change the length.
+        SetCursor(on_resize_grip(e.GetPosition()) ? wxCursor(wxCURSOR_SIZENS) : wxNullCursor);
+        return;
+    }
     const wxPoint d = e.GetPosition() - press_point_;
     if (!dragging_ && std::abs(d.x) + std::abs(d.y) < 5) return;
     dragging_ = true;
     auto cell = cell_at(e.GetPosition());
     if (!cell) return;
-    preview_ = presenter_.preview_move(*pressed_, cell->column, cell->minute - grab_offset_minutes_);
+    preview_ = resizing_ ? presenter_.preview_resize(*pressed_, cell->minute)
+                         : presenter_.preview_move(*pressed_, cell->column,
+                                                   cell->minute - grab_offset_minutes_);
     SetToolTip(preview_->conflict ? wx(preview_->reason) : wxString());
     Refresh();
 }

@@ -44,6 +44,8 @@ public:
     double last_render_ms() const { return last_render_ms_; }
     double last_paint_ms() const { return last_paint_ms_; }
     int paints() const { return paints_; }
+    /// True when a press at `p` (client) would resize a block by its bottom edge.
+    bool on_resize_grip(wxPoint p) const;
     /// The drag in progress, if any.
     const std::optional<MovePreview>& drag_preview() const { return preview_; }
 
@@ -100,6 +102,9 @@ private:
     wxPoint press_point_;
     double grab_offset_minutes_ = 0;
     bool dragging_ = false;
+    bool resizing_ = false;  ///< the press was on a block's bottom edge
+    /// Pixels above a block's bottom edge where a press resizes instead of moving.
+    static constexpr int kResizeGrip = 6;
     std::optional<MovePreview> preview_;
 
     wxBitmap cache_;

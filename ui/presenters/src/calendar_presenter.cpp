@@ -162,7 +162,22 @@ ActionResult CalendarPresenter::apply(Id id, AppointmentAction action, const std
     return ActionResult::success();
 }
 
-MovePreview CalendarPresenter::preview_move(Id id, int column, double minute) const {
+MovePreview CalendarPresenter::preview_resize(Id id, double end_minute) const {
+    const Appointment* a = appointment(id);
+    int column = -1;
+    int top = 0;
+    for (const auto& b : layout_.blocks)
+        if (b.appointment_id == id) {
+            column = b.column;
+            top = b.top_minute;
+        }
+    if (!a || column < 0) return preview_move(id, -1, 0);
+    const int end = static_cast<int>(std::lround(end_minute / kSnapMinutes)) * kSnapMinutes;
+    return preview_move(id, column, top, std::max(kSnapMinutes, end - top));
+}
+
+MovePreview CalendarPresenter::preview_move(Id id, int column, double minute,
+                                            std::optional<int> minutes) const {
     MovePreview p;
     p.appointment_id = id;
     const Appointment* a = appointment(id);
@@ -173,7 +188,9 @@ MovePreview CalendarPresenter::preview_move(Id id, int column, double minute) co
     }
     const auto& col = layout_.columns[static_cast<std::size_t>(column)];
     p.column = column;
-    p.minutes = static_cast<int>((a->end - a->start).count() / 60);
+    const int length = static_cast<int>((a->end - a->start).count() / 60);
+    p.minutes = minutes.value_or(length);
+    p.resized = p.minutes != length;
     p.practitioner_id = col.practitioner_id.value_or(a->practitioner_id);
     int start = static_cast<int>(std::lround(minute / kSnapMinutes)) * kSnapMinutes;
     start = std::clamp(start, 0, 24 * 60 - p.minutes);
@@ -248,7 +265,9 @@ ActionResult CalendarPresenter::commit_move(const MovePreview& p) {
     std::optional<Id> practitioner;
     if (p.practitioner_id != a->practitioner_id) practitioner = p.practitioner_id;
     try {
-        scheduler_.reschedule(p.appointment_id, p.new_start, std::nullopt, false, practitioner);
+        scheduler_.reschedule(p.appointment_id, p.new_start,
+                              p.resized ? std::optional<int>(p.minutes) : std::nullopt, false,
+                              practitioner);
     } catch (...) {
         auto msg = error_sentence(std::current_exception());
         refresh();

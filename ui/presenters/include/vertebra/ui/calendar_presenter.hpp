@@ -32,6 +32,7 @@ struct MovePreview {
     int column = 0;
     LocalTime new_start;  ///< clinic local time, snapped to the grid
     int minutes = 0;
+    bool resized = false;  ///< the length changed (commit passes it to the scheduler)
     core::Id practitioner_id = 0;
     bool conflict = false;
     std::string reason;   ///< why it conflicts (names the other appointment), or empty
@@ -79,8 +80,12 @@ public:
 
     /// Grid for dragging, in minutes.
     static constexpr int kSnapMinutes = 5;
-    /// Feedback for dragging appointment `id` so that it starts at `minute` in `column`.
-    MovePreview preview_move(core::Id id, int column, double minute) const;
+    /// Feedback for dragging appointment `id` so that it starts at `minute` in `column`;
+    /// `minutes` changes its length too (resizing by its bottom edge).
+    MovePreview preview_move(core::Id id, int column, double minute,
+                             std::optional<int> minutes = {}) const;
+    /// Feedback for dragging the bottom edge of `id` to `end_minute` (same start, new length).
+    MovePreview preview_resize(core::Id id, double end_minute) const;
     /// Reschedules through the scheduler; on success refreshes.
     ActionResult commit_move(const MovePreview& p);
 

@@ -191,6 +191,14 @@ TEST_P(PlanFlowTest, ImprovingPatientFromAssessmentToBookedSeriesAndReview) {
                       2);
     }
     EXPECT_EQ(appts[0]["start"], "2026-03-02T08:00:00-05:00");
+    // Moving a session offers to re-flow the later ones; a dry run changes nothing.
+    auto move = ok_json({"plan", "move", pid, "--appointment", ids[2], "--start",
+                         "2026-03-11T09:00", "--dry-run"});
+    ASSERT_FALSE(move["moves"].empty()) << move.dump(2);
+    EXPECT_EQ(move["moves"][0]["to"], "2026-03-11 09:00");
+    EXPECT_EQ(move["applied"], false);
+    EXPECT_EQ(json::parse(ok({"appointments", "--from", "2026-03-02", "--to", "2026-05-01",
+                              "--patient", tom, "--json"})), appts);
     // Scheduling again books nothing more: the sessions are in the book already.
     EXPECT_EQ(ok({"plan", "schedule", pid, "--from", "2026-03-02"}), "");
 

@@ -139,6 +139,48 @@ TEST_P(PlanServiceTest, BookedSessionsAreLinkedVersionedAndNotProposedAgain) {
     EXPECT_EQ(booked(), 4u);
 }
 
+TEST_P(PlanServiceTest, MovingASessionReflowsTheLaterOnesAllOrNothing) {
+    Id pid = plan_with_pt(4);  // Mon 2, Thu 5, Mon 9, Thu 12 March at 08:00, 2 days apart
+    plans::ScheduleOptions opt{parse_local_date("2026-03-02")};
+    auto r = svc_->book_schedule(pid, opt, "Dr Chen");
+    ASSERT_EQ(r.appointment_ids.size(), 4u);
+    const int v = svc_->plan(pid).version();
+
+    // Session 2 moves to Tue 10 March: session 3 (Mon 9) must follow at least 2 days later,
+    // and session 4 (Thu 12) then too.
+    auto preview = svc_->move_session(pid, r.appointment_ids[1], parse_local_datetime(
+                                          "2026-03-10T10:00"), true, "Dr Chen");
+    EXPECT_TRUE(preview.problems.empty()) << preview.problems.front();
+    ASSERT_GE(preview.moves.size(), 2u);
+    EXPECT_EQ(preview.moves[0].appointment_id, r.appointment_ids[1]);
+    EXPECT_EQ(preview.moves[1].appointment_id, r.appointment_ids[2]);
+    EXPECT_GE(preview.moves[1].to, parse_local_datetime("2026-03-12T00:00"));
+    EXPECT_FALSE(preview.applied);
+    EXPECT_EQ(db_->scheduling().appointment(r.appointment_ids[1])->start,
+              sched_->zone().to_utc(parse_local_datetime("2026-03-05T08:00")));
+
+    auto done = svc_->move_session(pid, r.appointment_ids[1],
+                                   parse_local_datetime("2026-03-10T10:00"), false, "Dr Chen");
+    ASSERT_TRUE(done.applied) << (done.problems.empty() ? "" : done.problems.front());
+    EXPECT_EQ(done.moves.size(), preview.moves.size());
+    for (const auto& m : done.moves)
+        EXPECT_EQ(db_->scheduling().appointment(m.appointment_id)->start,
+                  sched_->zone().to_utc(m.to));
+    EXPECT_EQ(svc_->plan(pid).version(), v + 1);
+    EXPECT_EQ(booked(), 4u);
+
+    // Outside the practitioner's hours (08:00-12:00): refused, nothing moves.
+    auto bad = svc_->move_session(pid, r.appointment_ids[0],
+                                  parse_local_datetime("2026-03-03T15:00"), false, "Dr Chen");
+    EXPECT_FALSE(bad.applied);
+    EXPECT_FALSE(bad.problems.empty());
+    EXPECT_EQ(db_->scheduling().appointment(r.appointment_ids[0])->start,
+              sched_->zone().to_utc(parse_local_datetime("2026-03-02T08:00")));
+    EXPECT_THROW(svc_->move_session(pid, r.appointment_ids[0] + 100,
+                                    parse_local_datetime("2026-03-03T09:00"), true, "Dr Chen"),
+                 Error);
+}
+
 TEST_P(PlanServiceTest, ScoresAttachToTheCurrentPlanAndAreValidated) {
     outcomes::Observation o;
     o.patient_id = tom_;

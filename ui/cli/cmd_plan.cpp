@@ -581,6 +581,40 @@ void register_plan_commands(CLI::App& app, Context& ctx) {
 
     {
         struct Args {
+            Id plan = 0, appointment = 0;
+            std::string start, by;
+            bool dry_run = false;
+        };
+        auto a = std::make_shared<Args>();
+        auto* cmd = grp->add_subcommand(
+            "move", "Move one booked session and re-flow the later ones of its component");
+        cmd->add_option("id", a->plan, "Plan id")->required();
+        cmd->add_option("--appointment", a->appointment, "Appointment id of the session")
+            ->required();
+        cmd->add_option("--start", a->start, "New local start, YYYY-MM-DDTHH:MM")->required();
+        cmd->add_flag("--dry-run", a->dry_run, "Show the moves, change nothing");
+        cmd->add_option("--by", a->by, "Who moves it");
+        cmd->callback([&ctx, a] {
+            auto r = service(ctx).move_session(a->plan, a->appointment,
+                                               parse_local_datetime(a->start, "start"),
+                                               a->dry_run, who(a->by));
+            if (!a->dry_run && !r.applied && !r.problems.empty()) {
+                std::string why;
+                for (const auto& p : r.problems) why += "\n  " + p;
+                throw Error(ErrorKind::Conflict, "conflict: nothing was moved:" + why);
+            }
+            if (ctx.json || a->dry_run) {
+                ctx.print_json(json(r));
+                return;
+            }
+            for (const auto& m : r.moves)
+                std::cout << m.appointment_id << " " << date::format("%Y-%m-%dT%H:%M", m.to)
+                          << "\n";
+        });
+    }
+
+    {
+        struct Args {
             Id plan = 0;
             std::string date;
             std::vector<std::string> red_flags;

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <memory>
 
 #include <fmt/format.h>
 
@@ -238,6 +239,41 @@ void PlanService::set_status(Id plan_id, PlanStatus status, const std::string& w
     save(p, expected);
 }
 
+FirstFreeSlot PlanService::free_slot(Id patient_id, LocalDate from) {
+    const ClinicZone zone = scheduler_.zone();
+    const int horizon = std::max(7, hooks_.slot_horizon_days);
+    // The patient's own appointments: find_slots looks at practitioners and rooms only.
+    AppointmentQuery busy_query;
+    busy_query.from = zone.start_of_day(from);
+    busy_query.to = zone.start_of_day(from + date::days{horizon + 31});
+    busy_query.patient_id = patient_id;
+    busy_query.include_cancelled = false;
+    auto patient_busy = std::make_shared<std::vector<Appointment>>(book_.appointments(busy_query));
+    return [this, zone, horizon, from, patient_busy](
+               Id practitioner, int minutes, LocalTime not_before) -> std::optional<LocalTime> {
+        const LocalDate first = date::floor<date::days>(not_before);
+        const LocalDate last = from + date::days{horizon};
+        for (LocalDate d = first; d <= last; d += date::days{7}) {
+            SlotQuery q;
+            q.practitioner_id = practitioner;
+            q.minutes = minutes;
+            q.from = d;
+            q.days = 7;
+            q.count = 500;
+            for (const auto& s : scheduler_.find_slots(q)) {
+                const LocalTime local = zone.to_local(s.start);
+                if (local < not_before) continue;
+                bool clash = std::any_of(patient_busy->begin(), patient_busy->end(),
+                                         [&](const Appointment& a) {
+                                             return overlaps(s.start, s.end, a.start, a.end);
+                                         });
+                if (!clash) return local;
+            }
+        }
+        return std::nullopt;
+    };
+}
+
 PlanBooking PlanService::propose(const TreatmentPlan& stored, const ScheduleOptions& options) {
     if (stored.status == PlanStatus::Completed || stored.status == PlanStatus::Stopped)
         throw Error(ErrorKind::Conflict, std::string("conflict: plan ") +
@@ -251,40 +287,7 @@ PlanBooking PlanService::propose(const TreatmentPlan& stored, const ScheduleOpti
         if (it != counts.end()) c.sessions_completed = it->second.completed + it->second.upcoming;
     }
 
-    const ClinicZone zone = scheduler_.zone();
-    const int horizon = std::max(7, hooks_.slot_horizon_days);
-    // The patient's own appointments: find_slots looks at practitioners and rooms only.
-    AppointmentQuery busy_query;
-    busy_query.from = zone.start_of_day(options.from);
-    busy_query.to = zone.start_of_day(options.from + date::days{horizon + 31});
-    busy_query.patient_id = p.patient_id;
-    busy_query.include_cancelled = false;
-    const std::vector<Appointment> patient_busy = book_.appointments(busy_query);
-
-    FirstFreeSlot slot = [&](Id practitioner, int minutes,
-                             LocalTime not_before) -> std::optional<LocalTime> {
-        const LocalDate first = date::floor<date::days>(not_before);
-        const LocalDate last = options.from + date::days{horizon};
-        for (LocalDate d = first; d <= last; d += date::days{7}) {
-            SlotQuery q;
-            q.practitioner_id = practitioner;
-            q.minutes = minutes;
-            q.from = d;
-            q.days = 7;
-            q.count = 500;
-            for (const auto& s : scheduler_.find_slots(q)) {
-                const LocalTime local = zone.to_local(s.start);
-                if (local < not_before) continue;
-                bool clash = std::any_of(patient_busy.begin(), patient_busy.end(),
-                                         [&](const Appointment& a) {
-                                             return overlaps(s.start, s.end, a.start, a.end);
-                                         });
-                if (!clash) return local;
-            }
-        }
-        return std::nullopt;
-    };
-
+    FirstFreeSlot slot = free_slot(p.patient_id, options.from);
     PlanBooking out;
     out.schedule = generate_schedule(p, options, slot);
     return out;
@@ -361,7 +364,6 @@ PlanBooking PlanService::book_schedule(Id plan_id, const ScheduleOptions& option
     plans_.link_appointments(links);
 
     const Author by = author(who);
-    int expected_now = expected;
     PlanVersion v;
     v.author = by.name;
     v.at = by.at;
@@ -373,20 +375,142 @@ PlanBooking PlanService::book_schedule(Id plan_id, const ScheduleOptions& option
                                         out.appointment_ids[i], b.component_id, b.session_number,
                                         date::format("%Y-%m-%d %H:%M", b.start)));
     }
-    // The appointments are in the book now: if someone changed the plan meanwhile, record the
-    // booking on top of their version rather than fail.
+    record_version(plan_id, std::move(p), expected, std::move(v));
+    return out;
+}
+
+void PlanService::record_version(Id plan_id, TreatmentPlan p, int expected, PlanVersion v) {
+    // The change is in the book already: if someone changed the plan meanwhile, record it on top
+    // of their version rather than fail.
     for (int attempt = 0;; ++attempt) {
         v.number = p.version() + 1;
         p.versions.push_back(v);
         try {
-            save(p, expected_now);
-            break;
+            save(p, expected);
+            return;
         } catch (const Error& e) {
             if (e.kind() != ErrorKind::Conflict || attempt >= 3) throw;
             p = load(plan_id);
-            expected_now = p.version();
+            expected = p.version();
         }
     }
+}
+
+void to_json(nlohmann::json& j, const PlanReflow& r) {
+    nlohmann::json moves = nlohmann::json::array();
+    for (const auto& m : r.moves)
+        moves.push_back({{"appointment_id", m.appointment_id},
+                         {"session_number", m.session_number},
+                         {"from", date::format("%Y-%m-%d %H:%M", m.from)},
+                         {"to", date::format("%Y-%m-%d %H:%M", m.to)}});
+    j = {{"dry_run", r.dry_run}, {"applied", r.applied}, {"moves", moves},
+         {"problems", r.problems}};
+}
+
+PlanReflow PlanService::move_session(Id plan_id, Id appointment_id, LocalTime new_start,
+                                     bool dry_run, const std::string& who) {
+    TreatmentPlan p = load(plan_id);
+    const int expected = p.version();
+    const auto links = plans_.plan_appointments(plan_id);
+    auto link = std::find_if(links.begin(), links.end(), [&](const PlanAppointment& l) {
+        return l.appointment_id == appointment_id;
+    });
+    if (link == links.end())
+        throw not_found("appointment " + std::to_string(appointment_id) + " of plan " +
+                        std::to_string(plan_id));
+    const PlanComponent* c = p.component(link->component_id);
+    if (!c) throw not_found("plan component #" + std::to_string(link->component_id));
+    const ClinicZone zone = scheduler_.zone();
+
+    // The component's sessions still ahead (booked or confirmed), in time order.
+    std::vector<std::pair<Appointment, int>> rows;
+    for (const auto& l : links) {
+        if (l.component_id != link->component_id) continue;
+        auto a = book_.appointment(l.appointment_id);
+        if (!a) continue;
+        const bool movable = a->status == AppointmentStatus::Booked ||
+                             a->status == AppointmentStatus::Confirmed;
+        if (!movable && l.appointment_id == appointment_id)
+            throw invalid("appointment", "appointment " + std::to_string(appointment_id) + " is " +
+                                             to_string(a->status) + " and cannot move");
+        if (movable) rows.emplace_back(*a, l.session_number);
+    }
+    std::sort(rows.begin(), rows.end(),
+              [](const auto& x, const auto& y) { return x.first.start < y.first.start; });
+    std::vector<ProposedBooking> sessions;
+    std::size_t moved = 0;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const Appointment& a = rows[i].first;
+        if (a.id == appointment_id) moved = i;
+        sessions.push_back({c->id, c->kind, a.practitioner_id, a.service_id, rows[i].second,
+                            zone.to_local(a.start),
+                            static_cast<int>(std::chrono::duration_cast<std::chrono::minutes>(
+                                                 a.end - a.start)
+                                                 .count())});
+    }
+
+    if (sessions.empty()) throw not_found("appointment " + std::to_string(appointment_id));
+
+    PlanReflow out;
+    out.dry_run = dry_run;
+    // The moved session itself must fit hours and time off (its old slot does not count).
+    {
+        BookingRequest req;
+        req.patient_id = p.patient_id;
+        req.practitioner_id = sessions[moved].practitioner_id;
+        req.start = new_start;
+        req.minutes = sessions[moved].minutes;
+        try {
+            scheduler_.prepare_booking(req);
+        } catch (const BookingConflict& e) {
+            bool self = std::any_of(rows.begin(), rows.end(), [&](const auto& r) {
+                return r.first.id == e.conflicting_id();
+            });
+            if (!self) out.problems.push_back(e.what());
+        } catch (const Error& e) {
+            if (e.kind() != ErrorKind::Invalid && e.kind() != ErrorKind::Conflict) throw;
+            out.problems.push_back(e.what());
+        }
+    }
+    auto next = reflow_after_move(sessions, moved, new_start, c->min_spacing_days,
+                                  free_slot(p.patient_id, date::floor<date::days>(new_start)),
+                                  8 * 60, &out.problems);
+    for (std::size_t i = 0; i < next.size(); ++i)
+        if (next[i].start != sessions[i].start)
+            out.moves.push_back({rows[i].first.id, next[i].session_number, sessions[i].start,
+                                 next[i].start});
+    if (dry_run || !out.problems.empty() || out.moves.empty()) return out;
+
+    AppointmentBatch batch;
+    for (const auto& m : out.moves) {
+        auto it = std::find_if(rows.begin(), rows.end(),
+                               [&](const auto& r) { return r.first.id == m.appointment_id; });
+        Appointment a = it->first;
+        const auto length = a.end - a.start;
+        a.start = zone.to_utc(m.to);
+        a.end = a.start + length;
+        batch.updates.push_back(a);
+    }
+    try {
+        scheduler_.commit(batch);
+    } catch (const Error& e) {
+        if (e.kind() != ErrorKind::Conflict) throw;
+        out.problems.push_back(e.what());
+        return out;
+    }
+    out.applied = true;
+
+    const Author by = author(who);
+    PlanVersion v;
+    v.author = by.name;
+    v.at = by.at;
+    v.summary = fmt::format("moved session {} of component #{}; {} later re-flowed",
+                            out.moves.front().session_number, c->id, out.moves.size() - 1);
+    for (const auto& m : out.moves)
+        v.changes.push_back(fmt::format("appointment {} (session {}): {} -> {}", m.appointment_id,
+                                        m.session_number, date::format("%Y-%m-%d %H:%M", m.from),
+                                        date::format("%Y-%m-%d %H:%M", m.to)));
+    record_version(plan_id, std::move(p), expected, std::move(v));
     return out;
 }
 

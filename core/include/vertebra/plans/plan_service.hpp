@@ -57,6 +57,24 @@ struct PlanBooking {
 ///  "conflicts"}.
 void to_json(nlohmann::json& j, const PlanBooking& b);
 
+/// One session moved by move_session.
+struct SessionMove {
+    Id appointment_id = 0;
+    int session_number = 0;
+    LocalTime from;
+    LocalTime to;
+};
+
+/// Result of moving one booked session and re-flowing the later ones of its component.
+struct PlanReflow {
+    std::vector<SessionMove> moves;      ///< the moved session first, then the re-flowed ones
+    std::vector<std::string> problems;   ///< why nothing was moved (all or nothing)
+    bool dry_run = false;
+    bool applied = false;
+};
+/// {"dry_run", "applied", "moves": [{appointment_id, session_number, from, to}], "problems"}.
+void to_json(nlohmann::json& j, const PlanReflow& r);
+
 class PlanService {
 public:
     PlanService(AssessmentRepository& assessments, OutcomeRepository& outcomes,
@@ -103,6 +121,13 @@ public:
     PlanBooking book_schedule(Id plan_id, const ScheduleOptions& options,
                               const std::string& author);
 
+    /// Moves one booked session of the plan to `new_start` (clinic time) and re-flows the later
+    /// booked sessions of its component that now break its minimum spacing (reflow_after_move),
+    /// as one all-or-nothing change of the book; the plan gets a version. `dry_run`: only the
+    /// proposal. NotFound for an appointment not booked for this plan.
+    PlanReflow move_session(Id plan_id, Id appointment_id, LocalTime new_start, bool dry_run,
+                            const std::string& author);
+
     /// Reviews the plan on `on` against the patient's scores. `screen`: a fresh red-flag screen.
     PlanReview review(Id plan_id, LocalDate on,
                       const std::optional<std::vector<RedFlagAnswer>>& screen = std::nullopt);
@@ -113,6 +138,10 @@ private:
     Assessment assessment_for(const TreatmentPlan& p);
     ComponentCheckContext checks(const Assessment* a) const;
     PlanBooking propose(const TreatmentPlan& p, const ScheduleOptions& options);
+    /// "First free slot" over the scheduler, avoiding the patient's other appointments.
+    FirstFreeSlot free_slot(Id patient_id, LocalDate from);
+    /// Appends a version recording an already written change (retrying over others' edits).
+    void record_version(Id plan_id, TreatmentPlan p, int expected, PlanVersion v);
     void save(TreatmentPlan& p, int expected_version);
 
     AssessmentRepository& assessments_;

@@ -8,6 +8,7 @@
 #include <wx/dcbuffer.h>
 #include <wx/dcclient.h>
 #include <wx/dcmemory.h>
+#include <wx/frame.h>
 #include <wx/settings.h>
 
 #include "command_ids.hpp"
@@ -504,6 +505,16 @@ void CalendarView::on_motion(wxMouseEvent& e) {
                          : presenter_.preview_move(*pressed_, cell->column,
                                                    cell->minute - grab_offset_minutes_);
     SetToolTip(preview_->conflict ? wx(preview_->reason) : wxString());
+    // The reason also goes to the status bar, where it stays readable while dragging.
+    if (auto* frame = wxDynamicCast(wxGetTopLevelParent(this), wxFrame); frame && frame->GetStatusBar())
+        frame->SetStatusText(preview_->conflict ? wx(preview_->reason)
+                                                : wxString::Format(_("Move to %s"),
+                                                                   wx(format_hhmm(static_cast<int>(
+                                                                       (preview_->new_start -
+                                                                        LocalTime{date::floor<date::days>(
+                                                                            preview_->new_start)})
+                                                                           .count() / 60)))),
+                             0);
     Refresh();
 }
 

@@ -9,6 +9,7 @@
 #include <wx/image.h>
 #include <wx/log.h>
 #include <wx/msgdlg.h>
+#include <wx/progdlg.h>
 #include <wx/stdpaths.h>
 #include <wx/translation.h>
 #include <wx/uilocale.h>
@@ -86,7 +87,17 @@ bool DesktopApp::OnInit() {
 
     try {
         wxBusyCursor busy;
-        session_ = open_clinic_session(o, o.today.value_or(local_today()));
+        // Seeding the demo clinic takes a moment on first run: show how far it is.
+        std::unique_ptr<wxProgressDialog> progress;
+        auto on_progress = [&](double fraction) {
+            if (o.test_mode) return;
+            if (!progress)
+                progress = std::make_unique<wxProgressDialog>(
+                    _("Vertebra"), _("Creating the demo clinic..."), 100, nullptr,
+                    wxPD_APP_MODAL | wxPD_AUTO_HIDE | wxPD_ELAPSED_TIME);
+            progress->Update(static_cast<int>(fraction * 100));
+        };
+        session_ = open_clinic_session(o, o.today.value_or(local_today()), on_progress);
     } catch (...) {
         fail_startup(wx(error_sentence(std::current_exception())),
                      exit_code_of(std::current_exception()));

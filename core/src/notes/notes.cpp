@@ -243,15 +243,18 @@ void NoteService::delete_draft(const Principal& who, Id note_id) {
 
 void NoteService::sign(const Principal& who, Id note_id, Instant now) {
     require(who, Permission::NoteSign);
+    // Status first: on PostgreSQL, RLS hides other therapists' notes from find().
+    auto st = notes_.status(note_id);
+    if (!st) throw not_found("note #" + std::to_string(note_id));
+    if (st->status == NoteStatus::Signed)
+        throw Error(ErrorKind::Conflict, "note #" + std::to_string(note_id) + " is already signed",
+                    "note");
+    if (st->author != who.name)
+        throw Error(ErrorKind::PermissionDenied,
+                    "permission denied: only the author (" + st->author + ") may sign note #" +
+                        std::to_string(note_id) + " (lacks note.sign for it)");
     auto n = notes_.find(note_id);
     if (!n) throw not_found("note #" + std::to_string(note_id));
-    if (n->status == NoteStatus::Signed)
-        throw Error(ErrorKind::Conflict, "note #" + std::to_string(note_id) + " is already signed by " +
-                                             n->signed_by, "note");
-    if (n->author != who.name)
-        throw Error(ErrorKind::PermissionDenied,
-                    "permission denied: only the author (" + n->author + ") may sign note #" +
-                        std::to_string(note_id) + " (lacks note.sign for it)");
     if (blank(n->content.text) && blank(n->content.subjective) && blank(n->content.objective) &&
         blank(n->content.assessment) && blank(n->content.plan) && n->content.fields.empty())
         throw invalid("text", "an empty note cannot be signed");

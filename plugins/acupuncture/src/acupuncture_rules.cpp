@@ -56,10 +56,6 @@ AcupunctureSession parse_session(const nlohmann::json& section) {
         Increment inc;
         inc.minutes = j["minutes"].get<int>();
         if (inc.minutes < 0) throw invalid(at + ".minutes", "must not be negative");
-        if (inc.minutes > 15)
-            throw invalid(at + ".minutes", "an increment is at most 15 minutes (got " +
-                                               std::to_string(inc.minutes) +
-                                               "); split longer contact into increments");
         inc.estim = flag(j, "estim", at);
         inc.new_needles = flag(j, "new_needles", at);
         s.increments.push_back(inc);
@@ -96,6 +92,13 @@ api::BillingResult bill_increments(const std::vector<Increment>& increments,
     const int initial_min = inc.value("initial_min_minutes", 8);
     const int add_min = options.value("additional_increment_min_minutes", 8);
     const bool need_needles = inc.value("additional_requires_new_needles", true);
+    const int length = inc.value("increment_minutes", 15);
+    for (std::size_t i = 0; i < increments.size(); ++i)
+        if (increments[i].minutes > length)
+            throw invalid("acupuncture.increments[" + std::to_string(i) + "].minutes",
+                          "an increment is at most " + std::to_string(length) + " minutes (got " +
+                              std::to_string(increments[i].minutes) +
+                              "); split longer contact into increments");
     auto add = [&](const std::string& code) {
         for (auto& l : out.lines)
             if (l.code == code) {

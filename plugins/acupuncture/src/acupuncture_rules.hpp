@@ -43,7 +43,8 @@ AcupunctureSession parse_session(const nlohmann::json& section);
 /// Lines for the increments: the first qualifying increment takes the initial code (one per
 /// day; `initial_billed_today` makes every increment an add-on), later increments an add-on if
 /// they reach the payer's threshold and have new needles. `inc` = rule set "increments",
-/// `options` = the payer's module options.
+/// `options` = the payer's module options. An increment longer than the increment length is
+/// Invalid naming it.
 api::BillingResult bill_increments(const std::vector<Increment>& increments,
                                    const nlohmann::json& inc, const nlohmann::json& options,
                                    bool initial_billed_today = false);

@@ -86,7 +86,9 @@ TEST(AcupunctureBillingTest, RejectsBadIncrementsNamingTheField) {
     };
     EXPECT_EQ(field_of({{"increments", {{{"minutes", 15}}, {{"minutes", -1}}}}}),
               "acupuncture.increments[1].minutes");
-    EXPECT_EQ(field_of({{"increments", {{{"minutes", 16}}}}}), "acupuncture.increments[0].minutes");
+    EXPECT_THROW(bill_increments({{16, false, false}}, source_rules().at("increments", day(kDay)),
+                                 options_for("commercial")),
+                 Error);
     EXPECT_EQ(field_of({{"increments", {{{"estim", true}}}}}), "acupuncture.increments[0].minutes");
     EXPECT_EQ(field_of({{"increments", {{{"minutes", 15}, {"estim", "yes"}}}}}),
               "acupuncture.increments[0].estim");

@@ -4,6 +4,7 @@
 include_guard(GLOBAL)
 
 function(vertebra_module_tests id)
+  enable_testing()  # plugins/ is added before the top level enables testing
   find_package(GTest REQUIRED)
   include(GoogleTest)
   file(GLOB tests CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/tests/*_test.cpp)

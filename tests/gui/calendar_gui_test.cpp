@@ -143,6 +143,12 @@ TEST_F(GuiTest, DayViewHasAColumnPerPractitioner) {
     const auto day = session_.scheduler->appointments_between(test_today(), 1);
     EXPECT_EQ(layout.blocks.size(), day.size());
     shoot(&f, "calendar-day");
+    // By room: a column per room, the same appointments.
+    send_command(f, kCmdByRoom);
+    EXPECT_TRUE(f.presenter().by_room());
+    EXPECT_GE(f.presenter().layout().columns.size(), session_.repo().rooms().size());
+    EXPECT_EQ(f.presenter().layout().blocks.size(), day.size());
+    shoot(&f, "calendar-day-rooms");
 }
 
 TEST_F(GuiTest, KeyboardMovesThroughWeeksAndViews) {

@@ -125,6 +125,24 @@ TEST_F(CalendarLayoutTest, DayViewHasAColumnPerActivePractitionerWithTheirHours)
     EXPECT_EQ(l.blocks[0].room, "Treatment 1");
 }
 
+TEST_F(CalendarLayoutTest, DayViewByRoomHasAColumnPerRoomAndOneForNoRoom) {
+    in.mode = CalendarMode::Day;
+    in.by_room = true;
+    in.rooms.push_back({21, "Gym", {"exercise_equipment"}});
+    add(1, 100, day(2026, 11, 4), 9 * 60, 30).room_id = 21;
+    add(2, 101, day(2026, 11, 4), 11 * 60, 30).room_id.reset();
+    auto l = layout_calendar(in);
+    ASSERT_EQ(l.columns.size(), 3u);
+    EXPECT_EQ(l.columns[0].title, "Treatment 1");
+    EXPECT_EQ(l.columns[1].room_id, std::optional<Id>(21));
+    EXPECT_FALSE(l.columns[2].room_id.has_value());
+    ASSERT_EQ(l.blocks.size(), 2u);
+    EXPECT_EQ(l.blocks[0].column, 1);
+    EXPECT_EQ(l.blocks[1].column, 2);
+    in.appointments.pop_back();
+    EXPECT_EQ(layout_calendar(in).columns.size(), 2u);  // nobody without a room: no extra column
+}
+
 TEST_F(CalendarLayoutTest, ColourComesFromModuleThenDiscipline) {
     const LocalDate wed = day(2026, 11, 4);
     add(1, 100, wed, 9 * 60, 30, 10);  // module chiropractic

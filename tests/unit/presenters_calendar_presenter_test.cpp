@@ -202,6 +202,27 @@ TEST_F(PresenterTest, DayViewDragToAnotherPractitionerReassigns) {
     EXPECT_EQ(p.appointment(moving)->practitioner_id, ben);
 }
 
+TEST_F(PresenterTest, DayViewByRoomDragMovesToAnotherRoom) {
+    const Id gym = db->scheduling().add_room(Room{0, "Gym", {}});
+    const Id moving = book(ada, tom, at(wed, 9));
+    book(ben, una, at(wed, 11));  // Treatment 1 at 11:00
+    CalendarPresenter p(*sched, db->scheduling(), wed);
+    p.set_mode(CalendarMode::Day);
+    p.set_by_room(true);
+    ASSERT_EQ(p.layout().columns.size(), 2u);
+    int gym_column = p.layout().columns[0].room_id == gym ? 0 : 1;
+    // Same room at 11:00: taken by Una's appointment with Ben.
+    auto pv = p.preview_move(moving, 1 - gym_column, 11 * 60);
+    EXPECT_TRUE(pv.conflict);
+    EXPECT_NE(pv.reason.find("Treatment 1"), std::string::npos) << pv.reason;
+    pv = p.preview_move(moving, gym_column, 11 * 60);
+    ASSERT_FALSE(pv.conflict) << pv.reason;
+    EXPECT_EQ(pv.room_id, std::optional<Id>(gym));
+    ASSERT_TRUE(p.commit_move(pv).ok);
+    EXPECT_EQ(p.appointment(moving)->room_id, std::optional<Id>(gym));
+    EXPECT_EQ(p.appointment(moving)->practitioner_id, ada);
+}
+
 TEST_F(PresenterTest, CommitMoveReportsAConflictTheViewDidNotSee) {
     const Id moving = book(ada, tom, at(wed, 9));
     CalendarPresenter p(*sched, db->scheduling(), wed);

@@ -202,6 +202,13 @@ void BookingDialog::set_practitioner(core::Id id) {
     schedule_check();
 }
 
+void BookingDialog::set_room(core::Id id) {
+    const auto& rooms = presenter_.rooms();
+    for (std::size_t i = 0; i < rooms.size(); ++i)
+        if (rooms[i].id == id) room_->SetSelection(static_cast<int>(i) + 1);
+    schedule_check();
+}
+
 void BookingDialog::set_service(core::Id id) {
     const auto& services = presenter_.services();
     for (std::size_t i = 0; i < services.size(); ++i)

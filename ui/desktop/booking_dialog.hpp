@@ -26,6 +26,7 @@ public:
     void set_start(LocalTime t);
     void set_practitioner(core::Id id);
     void set_service(core::Id id);
+    void set_room(core::Id id);
 
     /// What the controls say now (no validation).
     BookingForm form() const;

@@ -304,7 +304,7 @@ void CalendarView::draw_header(wxDC& dc, const Geometry& g, const wxRect& area) 
         if (layout.mode == CalendarMode::Week)
             title = format_day(col.date, false);
         else
-            title = wx(col.practitioner_name);
+            title = col.room_id || col.practitioner_id ? wx(col.title) : _("No room");
         dc.SetFont(base.Bold());
         dc.SetTextForeground(col.is_today && layout.mode == CalendarMode::Week ? kTodayText : kText);
         dc.DrawText(title, x + 8, area.y + 6);
@@ -433,7 +433,8 @@ void CalendarView::draw_block(wxDC& dc, const Geometry& g, const CalendarBlock& 
     dc.SetFont(fonts_.small);
     dc.SetTextForeground(cancelled ? text : kMuted);
     wxString detail = wx(b.service);
-    if (presenter_.layout().mode == CalendarMode::Week && !b.practitioner.empty())
+    if ((presenter_.layout().mode == CalendarMode::Week || presenter_.by_room()) &&
+        !b.practitioner.empty())
         detail = detail.empty() ? wx(b.practitioner) : detail + wxString::FromUTF8(" \u00B7 ") + wx(b.practitioner);
     if (no_show || cancelled) {
         const wxString s = status_name(b.status) + (b.late_cancel ? wxString(" ") + _("(late)") : wxString());
@@ -590,6 +591,7 @@ void CalendarView::on_key(wxKeyEvent& e) {
     case WXK_HOME: case 'T': post_command(kCmdToday); break;
     case 'D': post_command(kCmdDayView); break;
     case 'W': post_command(kCmdWeekView); break;
+    case 'R': post_command(kCmdByRoom); break;
     case 'B': post_command(kCmdNewBooking); break;
     case 'A': post_command(kCmdArrive); break;
     case 'S': post_command(kCmdStart); break;

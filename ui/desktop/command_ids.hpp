@@ -12,6 +12,7 @@ enum CommandId : int {
     kCmdGoToDate,
     kCmdDayView,
     kCmdWeekView,
+    kCmdByRoom,
     kCmdShowCancelled,
     kCmdRefresh,
     kCmdNewBooking,

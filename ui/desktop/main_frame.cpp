@@ -67,6 +67,7 @@ MainFrame::MainFrame(ClinicSession& session, LocalDate today, bool remember_layo
         BookingPrefill pre;
         pre.start = LocalTime{col.date} + std::chrono::minutes{minute};
         pre.practitioner_id = col.practitioner_id;
+        pre.room_id = col.room_id;
         open_booking(pre);
     };
     calendar_->on_context_menu = [this](core::Id id, wxPoint where) {
@@ -114,6 +115,7 @@ void MainFrame::build_menu() {
     view->AppendSeparator();
     view->AppendRadioItem(kCmdDayView, _("&Day by practitioner\tCtrl+1"));
     view->AppendRadioItem(kCmdWeekView, _("&Week\tCtrl+2"));
+    view->AppendCheckItem(kCmdByRoom, _("Day by &room\tCtrl+3"));
     view->AppendSeparator();
     view->AppendCheckItem(kCmdShowCancelled, _("Show &cancelled\tCtrl+H"));
     view->Append(kCmdRefresh, _("&Refresh\tF5"));
@@ -183,6 +185,8 @@ void MainFrame::build_controls() {
                                         wxDefaultSize, wxDP_DROPDOWN | wxDP_SHOWCENTURY);
     day_button_ = new wxToggleButton(root, kCmdDayView, _("Day"));
     week_button_ = new wxToggleButton(root, kCmdWeekView, _("Week"));
+    room_button_ = new wxToggleButton(root, kCmdByRoom, _("By room"));
+    room_button_->SetToolTip(_("Day view: a column per room instead of per practitioner (R)"));
     day_button_->SetToolTip(_("Day by practitioner (D)"));
     week_button_->SetToolTip(_("Week (W)"));
     discipline_ = new wxChoice(root, wxID_ANY);
@@ -197,7 +201,8 @@ void MainFrame::build_controls() {
     nav->Add(title_, 1, wxALIGN_CENTER_VERTICAL | wxRIGHT, 10);
     nav->Add(date_picker_, 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 10);
     nav->Add(day_button_, 0, wxALIGN_CENTER_VERTICAL);
-    nav->Add(week_button_, 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 10);
+    nav->Add(week_button_, 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 4);
+    nav->Add(room_button_, 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 10);
     nav->Add(discipline_, 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 6);
     nav->Add(show_cancelled_, 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 10);
     nav->Add(book, 0, wxALIGN_CENTER_VERTICAL);
@@ -240,6 +245,9 @@ void MainFrame::sync_controls() {
     week_button_->SetValue(week);
     GetMenuBar()->Check(week ? kCmdWeekView : kCmdDayView, true);
     GetMenuBar()->Check(kCmdShowCancelled, presenter_.show_cancelled());
+    GetMenuBar()->Check(kCmdByRoom, presenter_.by_room());
+    room_button_->SetValue(presenter_.by_room());
+    room_button_->Enable(!week);
     show_cancelled_->SetValue(presenter_.show_cancelled());
 
     const auto disciplines = presenter_.disciplines();
@@ -329,6 +337,7 @@ BookingDialog* MainFrame::create_booking_dialog(const BookingPrefill& prefill) {
     auto* dlg = new BookingDialog(this, *session_.scheduler, session_.repo(), presenter_.anchor());
     if (prefill.start) dlg->set_start(*prefill.start);
     if (prefill.practitioner_id) dlg->set_practitioner(*prefill.practitioner_id);
+    if (prefill.room_id) dlg->set_room(*prefill.room_id);
     return dlg;
 }
 
@@ -376,6 +385,10 @@ void MainFrame::on_command(wxCommandEvent& e) {
     case kCmdDayView: presenter_.set_mode(CalendarMode::Day); break;
     case kCmdWeekView: presenter_.set_mode(CalendarMode::Week); break;
     case kCmdShowCancelled: presenter_.set_show_cancelled(!presenter_.show_cancelled()); break;
+    case kCmdByRoom:
+        presenter_.set_by_room(!presenter_.by_room());
+        if (presenter_.by_room()) presenter_.set_mode(CalendarMode::Day);
+        break;
     case kCmdRefresh: presenter_.refresh(); break;
     case kCmdNewBooking: open_booking({}); return;
     case kCmdArrive: run_action(AppointmentAction::Arrive); return;
@@ -423,6 +436,7 @@ void MainFrame::restore_layout() {
     if (cfg->ReadBool("/window/maximized", false)) Maximize();
     if (cfg->Read("/calendar/view", "week") == "day") presenter_.set_mode(CalendarMode::Day);
     presenter_.set_show_cancelled(cfg->ReadBool("/calendar/show_cancelled", true));
+    presenter_.set_by_room(cfg->ReadBool("/calendar/by_room", false));
 }
 
 void MainFrame::save_layout() {
@@ -435,6 +449,7 @@ void MainFrame::save_layout() {
     }
     cfg->Write("/calendar/view", presenter_.mode() == CalendarMode::Day ? "day" : "week");
     cfg->Write("/calendar/show_cancelled", presenter_.show_cancelled());
+    cfg->Write("/calendar/by_room", presenter_.by_room());
     cfg->Flush();
 }
 

@@ -27,6 +27,7 @@ class ModulesDialog;
 struct BookingPrefill {
     std::optional<LocalTime> start;
     std::optional<core::Id> practitioner_id;
+    std::optional<core::Id> room_id;
 };
 
 class MainFrame : public wxFrame {
@@ -83,6 +84,7 @@ private:
     wxDatePickerCtrl* date_picker_ = nullptr;
     wxToggleButton* day_button_ = nullptr;
     wxToggleButton* week_button_ = nullptr;
+    wxToggleButton* room_button_ = nullptr;
     wxChoice* discipline_ = nullptr;
     wxCheckBox* show_cancelled_ = nullptr;
     CalendarView* calendar_ = nullptr;

@@ -189,6 +189,8 @@ CalendarLayout layout_calendar(const CalendarInput& in) {
     // Columns.
     std::map<LocalDate, int> column_of_day;
     std::map<Id, int> column_of_practitioner;
+    std::map<Id, int> column_of_room;
+    int no_room_column = -1;
     if (in.mode == CalendarMode::Week) {
         for (int i = 0; i < range.count; ++i) {
             const LocalDate d = range.first + date::days{i};
@@ -204,6 +206,31 @@ CalendarLayout layout_calendar(const CalendarInput& in) {
             c.open = std::move(open);
             out.columns.push_back(std::move(c));
         }
+    } else if (in.by_room) {
+        const int wd = iso_weekday_index(range.first);
+        auto open = week_open(wd);
+        for (const auto& r : in.rooms) {
+            column_of_room[r.id] = static_cast<int>(out.columns.size());
+            CalendarColumn c;
+            c.date = range.first;
+            c.room_id = r.id;
+            c.title = r.name;
+            c.is_today = range.first == in.today;
+            c.open = open;
+            out.columns.push_back(std::move(c));
+        }
+        const bool roomless = std::any_of(locals.begin(), locals.end(), [&](const Local& l) {
+            return !l.a->room_id || !column_of_room.count(*l.a->room_id);
+        });
+        if (roomless) {
+            no_room_column = static_cast<int>(out.columns.size());
+            CalendarColumn c;
+            c.date = range.first;
+            c.title = "No room";
+            c.is_today = range.first == in.today;
+            c.open = open;
+            out.columns.push_back(std::move(c));
+        }
     } else {
         const int wd = iso_weekday_index(range.first);
         std::set<Id> booked;
@@ -216,6 +243,7 @@ CalendarLayout layout_calendar(const CalendarInput& in) {
             c.date = range.first;
             c.practitioner_id = p.id;
             c.practitioner_name = p.name;
+            c.title = p.name;
             c.is_today = range.first == in.today;
             c.open = p.hours.days[static_cast<std::size_t>(wd)];
             out.columns.push_back(std::move(c));
@@ -230,6 +258,9 @@ CalendarLayout layout_calendar(const CalendarInput& in) {
         if (in.mode == CalendarMode::Week) {
             auto it = column_of_day.find(l.date);
             if (it != column_of_day.end()) column = it->second;
+        } else if (in.by_room) {
+            auto it = l.a->room_id ? column_of_room.find(*l.a->room_id) : column_of_room.end();
+            column = it != column_of_room.end() ? it->second : no_room_column;
         } else {
             auto it = column_of_practitioner.find(l.a->practitioner_id);
             if (it != column_of_practitioner.end()) column = it->second;

@@ -48,6 +48,11 @@ void CalendarPresenter::set_show_cancelled(bool on) {
     show_cancelled_ = on;
     relayout();
 }
+void CalendarPresenter::set_by_room(bool on) {
+    by_room_ = on;
+    relayout();
+}
+
 void CalendarPresenter::set_discipline(std::string d) {
     discipline_ = std::move(d);
     relayout();
@@ -110,6 +115,7 @@ void CalendarPresenter::relayout() {
     input_.today = today_;
     input_.show_cancelled = show_cancelled_;
     input_.discipline = discipline_;
+    input_.by_room = by_room_;
     layout_ = layout_calendar(input_);
 }
 
@@ -192,6 +198,8 @@ MovePreview CalendarPresenter::preview_move(Id id, int column, double minute,
     p.minutes = minutes.value_or(length);
     p.resized = p.minutes != length;
     p.practitioner_id = col.practitioner_id.value_or(a->practitioner_id);
+    // A room column moves the appointment to that room; the "No room" column keeps its room.
+    p.room_id = col.room_id ? col.room_id : a->room_id;
     int start = static_cast<int>(std::lround(minute / kSnapMinutes)) * kSnapMinutes;
     start = std::clamp(start, 0, 24 * 60 - p.minutes);
     p.new_start = LocalTime{col.date} + std::chrono::minutes{start};
@@ -231,10 +239,10 @@ MovePreview CalendarPresenter::preview_move(Id id, int column, double minute,
             p.reason = name_of_practitioner(o.practitioner_id) + " already sees " +
                        name_of_patient(o.patient_id) + " at " + when(o) + " (#" +
                        std::to_string(o.id) + ").";
-        } else if (a->room_id && o.room_id == a->room_id) {
-            std::string room = "#" + std::to_string(*a->room_id);
+        } else if (p.room_id && o.room_id == p.room_id) {
+            std::string room = "#" + std::to_string(*p.room_id);
             for (const auto& r : input_.rooms)
-                if (r.id == *a->room_id) room = r.name;
+                if (r.id == *p.room_id) room = r.name;
             p.reason = "Room " + room + " is taken at " + when(o) + " by " +
                        name_of_patient(o.patient_id) + " (#" + std::to_string(o.id) + ").";
         } else if (o.patient_id == a->patient_id) {
@@ -264,10 +272,12 @@ ActionResult CalendarPresenter::commit_move(const MovePreview& p) {
     if (!a) return ActionResult::failure("The appointment is no longer in the calendar.");
     std::optional<Id> practitioner;
     if (p.practitioner_id != a->practitioner_id) practitioner = p.practitioner_id;
+    std::optional<Id> room;
+    if (p.room_id != a->room_id) room = p.room_id;
     try {
         scheduler_.reschedule(p.appointment_id, p.new_start,
                               p.resized ? std::optional<int>(p.minutes) : std::nullopt, false,
-                              practitioner);
+                              practitioner, room);
     } catch (...) {
         auto msg = error_sentence(std::current_exception());
         refresh();

@@ -29,6 +29,8 @@ struct CalendarColumn {
     LocalDate date;                          ///< the day this column shows
     std::optional<core::Id> practitioner_id; ///< day view: whose column
     std::string practitioner_name;           ///< day view
+    std::optional<core::Id> room_id;         ///< day view by room: whose column (none = no room)
+    std::string title;                       ///< day view: practitioner or room name
     bool is_today = false;
     std::vector<core::MinuteRange> open;     ///< working (day view) or opening (week view) hours
 };
@@ -85,6 +87,7 @@ struct CalendarInput {
     std::vector<core::Appointment> appointments;
     bool show_cancelled = true;
     std::string discipline;  ///< empty = all; else only practitioners of this discipline
+    bool by_room = false;    ///< day view: a column per room (plus "No room" when needed)
 };
 
 /// Monday of the week containing `d`.

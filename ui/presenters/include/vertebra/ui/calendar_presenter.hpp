@@ -34,6 +34,7 @@ struct MovePreview {
     int minutes = 0;
     bool resized = false;  ///< the length changed (commit passes it to the scheduler)
     core::Id practitioner_id = 0;
+    std::optional<core::Id> room_id;  ///< the room after the move (day view by room can change it)
     bool conflict = false;
     std::string reason;   ///< why it conflicts (names the other appointment), or empty
 };
@@ -56,6 +57,9 @@ public:
     bool show_cancelled() const { return show_cancelled_; }
     void set_show_cancelled(bool on);
     const std::string& discipline() const { return discipline_; }
+    /// Day view: a column per room instead of per practitioner.
+    bool by_room() const { return by_room_; }
+    void set_by_room(bool on);
     void set_discipline(std::string d);
     /// Every discipline of an active practitioner, sorted (for the filter choice).
     std::vector<std::string> disciplines() const;
@@ -96,6 +100,7 @@ private:
     LocalDate anchor_;
     CalendarMode mode_ = CalendarMode::Week;
     bool show_cancelled_ = true;
+    bool by_room_ = false;
     std::string discipline_;
     CalendarInput input_;
     CalendarLayout layout_;

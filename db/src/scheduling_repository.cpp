@@ -359,6 +359,33 @@ std::vector<Appointment> SchedulingRepositoryImpl::appointments(const core::Appo
     });
 }
 
+std::vector<core::BusyInterval> SchedulingRepositoryImpl::busy(Instant from, Instant to) {
+    return guarded_read(db_, [&] {
+        long long t = ep(to), lo = ep(from) - kMaxAppointmentSeconds, f = ep(from);
+        constexpr std::size_t kBatch = 1024;
+        std::vector<long long> prac(kBatch), room(kBatch), pat(kBatch), st(kBatch), en(kBatch);
+        std::vector<soci::indicator> room_i(kBatch);
+        std::vector<core::BusyInterval> out;
+        soci::statement stmt =
+            (db_.sql.prepare << "SELECT practitioner_id, room_id, patient_id, " + db_.epoch("start_at") +
+                                    ", " + db_.epoch("end_at") + " FROM appointments WHERE start_at < " +
+                                    db_.ts("t") + " AND start_at > " + db_.ts("lo") + " AND end_at > " +
+                                    db_.ts("f") + " AND status <> 'cancelled'",
+             soci::use(t), soci::use(lo), soci::use(f), soci::into(prac), soci::into(room, room_i),
+             soci::into(pat), soci::into(st), soci::into(en));
+        stmt.execute();
+        while (stmt.fetch()) {
+            for (std::size_t i = 0; i < prac.size(); ++i)
+                out.push_back(core::BusyInterval{
+                    prac[i], room_i[i] == soci::i_ok ? std::optional<Id>(room[i]) : std::nullopt,
+                    pat[i], from_epoch(st[i]), from_epoch(en[i])});
+            for (auto* v : {&prac, &room, &pat, &st, &en}) v->resize(kBatch);
+            room_i.resize(kBatch);
+        }
+        return out;
+    });
+}
+
 std::optional<Appointment> SchedulingRepositoryImpl::appointment(Id id) {
     return guarded_read(db_, [&]() -> std::optional<Appointment> {
         auto rows = select_appointments("id = :id", {id});

@@ -26,6 +26,7 @@ public:
     std::vector<core::Service> services() override;
     std::vector<core::Appointment> appointments(const core::AppointmentQuery& q) override;
     std::optional<core::Appointment> appointment(core::Id id) override;
+    std::vector<core::BusyInterval> busy(Instant from, Instant to) override;
     std::vector<core::Appointment> series_appointments(core::Id series_id) override;
     std::optional<core::Series> series(core::Id id) override;
     std::vector<core::Id> commit_appointments(const core::AppointmentBatch& batch) override;

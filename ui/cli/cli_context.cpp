@@ -10,9 +10,10 @@ db::Database& Context::database(bool migrated) {
         if (db_url.empty()) db_url = db::default_database_url();
         db_ = db::Database::open(db_url);
         if (migrated) {
-            // A brand-new local file is initialised on first use; a server database is not
-            // (that is `db init` / `server init`, an administrator's step).
-            if (db_->backend() == db::Backend::SQLite && db_->schema_version() == 0)
+            // A local file is initialised or upgraded on first use (one workstation owns it);
+            // a server database is not (that is `db init`, an administrator's step).
+            if (db_->backend() == db::Backend::SQLite &&
+                db_->schema_version() < db::Database::binary_schema_version(db_->backend()))
                 db_->migrate();
             db_->require_current_schema();
         }
@@ -21,7 +22,13 @@ db::Database& Context::database(bool migrated) {
 }
 
 core::Scheduler& Context::scheduler() {
-    if (!scheduler_) scheduler_ = std::make_unique<core::Scheduler>(database().scheduling());
+    if (!scheduler_) {
+        scheduler_ = std::make_unique<core::Scheduler>(database().scheduling());
+        // A disabled, failed or missing module's services cannot be booked. The plugins are
+        // loaded only when a module's service is actually booked.
+        scheduler_->set_service_guard(
+            [this](const core::Service& s) { module_registry(*this, false).check_bookable(s); });
+    }
     return *scheduler_;
 }
 

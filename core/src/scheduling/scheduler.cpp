@@ -47,6 +47,8 @@ void Scheduler::reload() {
     clinic_ = repo_.load_clinic();
     zone_ = ClinicZone(clinic_.timezone);
     practitioners_ = repo_.practitioners();
+    rooms_ = repo_.rooms();
+    services_ = repo_.services();
 }
 
 const Practitioner& Scheduler::practitioner(Id id) {
@@ -395,7 +397,8 @@ std::vector<Slot> Scheduler::find_slots(const SlotQuery& q) {
     if (q.count <= 0 || q.count > 500) throw invalid("count", "must be between 1 and 500");
     if (q.step_minutes <= 0) throw invalid("step", "must be positive");
 
-    practitioners_ = repo_.practitioners();
+    // Slot search reads the cached staff, rooms and services (see reload()) and then, per day,
+    // one lean query: a round trip saved is most of the cost on a server.
     std::vector<const Practitioner*> candidates;
     if (q.practitioner_id) {
         const Practitioner& p = practitioner(*q.practitioner_id);
@@ -412,16 +415,19 @@ std::vector<Slot> Scheduler::find_slots(const SlotQuery& q) {
     std::vector<std::string> equipment;
     if (q.service_id) {
         bool found = false;
-        for (const auto& s : repo_.services())
-            if (s.id == *q.service_id) {
-                equipment = s.equipment;
-                found = true;
-            }
+        for (int pass = 0; pass < 2 && !found; ++pass) {
+            if (pass == 1) services_ = repo_.services();
+            for (const auto& s : services_)
+                if (s.id == *q.service_id) {
+                    equipment = s.equipment;
+                    found = true;
+                }
+        }
         if (!found) throw not_found("service " + std::to_string(*q.service_id));
     }
     std::vector<Room> rooms;
     bool clinic_has_rooms = false;
-    for (auto& r : repo_.rooms()) {
+    for (auto& r : rooms_) {
         clinic_has_rooms = true;
         if (r.has_all(equipment)) rooms.push_back(r);
     }
@@ -434,6 +440,8 @@ std::vector<Slot> Scheduler::find_slots(const SlotQuery& q) {
     std::vector<Id> prac_ids;
     for (auto* p : candidates) prac_ids.push_back(p->id);
     std::vector<Slot> out;
+    std::vector<TimeOff> all_off =
+        repo_.time_off(0, zone_.start_of_day(q.from), zone_.start_of_day(q.from + date::days{q.days}));
     // One local day at a time: the first free slots are usually found in the first days, so
     // loading the whole range up front would be wasted work.
     for (int day = 0; day < q.days && static_cast<int>(out.size()) < q.count; ++day) {
@@ -446,18 +454,13 @@ std::vector<Slot> Scheduler::find_slots(const SlotQuery& q) {
         if (!anyone_works) continue;
 
         std::map<Id, std::vector<std::pair<Instant, Instant>>> busy_prac, busy_room;
-        auto booked = repo_.appointments(
-            AppointmentQuery{.from = d0, .to = d1, .practitioner_ids = prac_ids,
-                             .include_cancelled = false});
-        for (const auto& a : booked) busy_prac[a.practitioner_id].emplace_back(a.start, a.end);
-        if (!rooms.empty()) {
-            auto all = repo_.appointments(
-                AppointmentQuery{.from = d0, .to = d1, .include_cancelled = false});
-            for (const auto& a : all)
-                if (a.room_id) busy_room[*a.room_id].emplace_back(a.start, a.end);
+        for (const auto& b : repo_.busy(d0, d1)) {
+            busy_prac[b.practitioner_id].emplace_back(b.start, b.end);
+            if (b.room_id) busy_room[*b.room_id].emplace_back(b.start, b.end);
         }
-        auto off = repo_.time_off(0, d0, d1);
-        for (const auto& t : off) busy_prac[t.practitioner_id].emplace_back(t.start, t.end);
+        for (const auto& t : all_off)
+            if (overlaps(t.start, t.end, d0, d1))
+                busy_prac[t.practitioner_id].emplace_back(t.start, t.end);
 
         std::vector<Slot> day_slots;
         for (auto* p : candidates) {

@@ -48,6 +48,15 @@ private:
     std::string resource_;
 };
 
+/// What occupies time, without the rest of the appointment (slot search reads many of these).
+struct BusyInterval {
+    Id practitioner_id = 0;
+    std::optional<Id> room_id;
+    Id patient_id = 0;
+    Instant start;
+    Instant end;
+};
+
 class SchedulingRepository {
 public:
     virtual ~SchedulingRepository() = default;
@@ -75,6 +84,8 @@ public:
 
     virtual std::vector<Appointment> appointments(const AppointmentQuery& q) = 0;
     virtual std::optional<Appointment> appointment(Id id) = 0;
+    /// Time-occupying (non-cancelled) appointments overlapping [from, to), lean.
+    virtual std::vector<BusyInterval> busy(Instant from, Instant to) = 0;
     virtual std::vector<Appointment> series_appointments(Id series_id) = 0;
     virtual std::optional<Series> series(Id id) = 0;
 

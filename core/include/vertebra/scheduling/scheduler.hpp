@@ -54,7 +54,8 @@ public:
 
     ClinicZone zone() const;
     Clinic clinic() const { return clinic_; }
-    /// Re-reads clinic settings (name, zone, hours) after they change.
+    /// Re-reads clinic settings (name, zone, hours), practitioners, rooms and services after they
+    /// change (the desktop app does so on refresh; a lookup by an unknown id re-reads by itself).
     void reload();
 
     /// Validates a request (ids, discipline, equipment, hours, time off, conflicts in the current
@@ -112,6 +113,8 @@ private:
     Clinic clinic_;
     ClinicZone zone_;
     std::vector<Practitioner> practitioners_;
+    std::vector<Room> rooms_;
+    std::vector<Service> services_;
     ServiceGuard service_guard_;
 };
 

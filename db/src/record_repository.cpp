@@ -333,6 +333,23 @@ public:
         });
     }
 
+    void set_roles(const std::string& name, const std::set<core::Role>& roles,
+                   const AuditEvent& event) override {
+        const std::string csv = roles_csv(roles);
+        record_write(db_, [&] {
+            if (db_.pg()) {
+                int dummy = 0;
+                db_.sql << "SELECT 1 FROM (SELECT vertebra_set_roles(:n, :r, :w, :d)) AS x",
+                    soci::use(name), soci::use(csv), soci::use(event.workstation),
+                    soci::use(event.detail), soci::into(dummy);
+                return;
+            }
+            db_.sql << "UPDATE users SET roles = :r WHERE name = :n", soci::use(csv),
+                soci::use(name);
+            append_audit(db_, event);
+        });
+    }
+
     core::SecuritySettings settings() override {
         return record_read(db_, [&] {
             core::SecuritySettings s;

@@ -175,6 +175,33 @@ TEST_P(RecordServicesTest, RepeatedFailedLoginsLockTheAccountUntilAnOwnerUnlocks
     EXPECT_EQ(lockouts, 1);
 }
 
+TEST_P(RecordServicesTest, RoleChangesTakeEffectAndAreAudited) {
+    auto& olga = seat("olga");
+    auto& fay = seat("fay");
+    expect_error([&] { fay.auth->set_roles(fay.who, name("fay"), {core::Role::Owner}); },
+                 ErrorKind::PermissionDenied, "lacks user.manage");
+    expect_error([&] { olga.auth->set_roles(olga.who, name("olga"), {core::Role::Therapist}); },
+                 ErrorKind::Conflict, "own owner role");
+    if (GetParam() == Kind::PostgreSQL)
+        EXPECT_THROW((*raw_as("fay") << "SELECT count(*) FROM session_notes"), soci::soci_error);
+    olga.auth->set_roles(olga.who, name("fay"), {core::Role::FrontDesk, core::Role::Therapist});
+    auto again = connect("fay");
+    auto who = again->auth->login(name("fay"), "fay-pw", "w", wall_now());
+    EXPECT_TRUE(who.has(Permission::NoteWrite));
+    if (GetParam() == Kind::PostgreSQL) {
+        int n = -1;
+        *raw_as("fay") << "SELECT count(*) FROM session_notes", soci::into(n);
+        EXPECT_EQ(n, 0);  // granted now; RLS shows nothing outside her care team
+    }
+    olga.auth->set_roles(olga.who, name("fay"), {core::Role::FrontDesk});
+    if (GetParam() == Kind::PostgreSQL)
+        EXPECT_THROW((*raw_as("fay") << "SELECT count(*) FROM session_notes"), soci::soci_error);
+    int changes = 0;
+    for (const auto& e : olga.audit->all())
+        if (e.action == "user.roles" && e.object == "user:" + name("fay")) ++changes;
+    EXPECT_EQ(changes, 2);
+}
+
 TEST_P(RecordServicesTest, ModuleFormFieldsAreValidatedAgainstTheSchema) {
     plugin_api::FormSchema schema;
     schema.id = "session_note";

@@ -215,6 +215,23 @@ void register_user_commands(CLI::App& app, Context& ctx) {
         std::cout << "user " << *unlock_name << " unlocked\n";
     });
 
+    struct RolesArgs {
+        std::string name;
+        std::vector<std::string> roles;
+    };
+    auto rargs = std::make_shared<RolesArgs>();
+    auto* roles = user->add_subcommand("roles", "Replace a user's roles (owner; audited)");
+    roles->add_option("NAME", rargs->name)->required();
+    roles->add_option("--role", rargs->roles, "front_desk, therapist or owner (repeatable)")
+        ->required()
+        ->delimiter(',');
+    roles->callback([&ctx, rargs] {
+        std::set<core::Role> set;
+        for (const auto& r : rargs->roles) set.insert(core::role_from_string(r));
+        auth(ctx).set_roles(principal(ctx), rargs->name, set);
+        std::cout << "user " << rargs->name << " roles changed\n";
+    });
+
     struct SettingsArgs {
         std::optional<int> lockout, idle, break_glass;
     };

@@ -236,6 +236,20 @@ void AuthService::unlock(const Principal& actor, const std::string& name) {
                                        "user:" + name));
 }
 
+void AuthService::set_roles(const Principal& actor, const std::string& name,
+                            const std::set<Role>& roles) {
+    require(actor, P::UserManage);
+    if (roles.empty()) throw invalid("role", "at least one role is needed");
+    auto user = users_.find(name);
+    if (!user) throw not_found("user " + name);
+    if (name == actor.name && !roles.count(Role::Owner))
+        throw Error(ErrorKind::Conflict,
+                    "an owner cannot remove their own owner role; another owner must", "role");
+    users_.set_roles(name, roles,
+                     security_event(actor.name, actor.workstation, "user.roles", "user:" + name,
+                                    roles_text(user->roles) + " -> " + roles_text(roles)));
+}
+
 std::vector<User> AuthService::list(const Principal& actor) {
     require(actor, P::UserManage);
     return users_.list();

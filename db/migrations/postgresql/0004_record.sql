@@ -311,6 +311,34 @@ BEGIN
 END;
 $$;
 
+-- Replaces a user's roles: grants the new group roles, revokes the others; audited.
+CREATE FUNCTION vertebra_set_roles(p_name text, p_roles text, p_workstation text, p_detail text)
+RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    r text;
+    wanted text[] := string_to_array(p_roles, ',');
+BEGIN
+    PERFORM vertebra_require_owner();
+    IF NOT EXISTS (SELECT 1 FROM users WHERE name = p_name) THEN
+        RAISE EXCEPTION 'user % not found', p_name USING ERRCODE = '02000';
+    END IF;
+    FOREACH r IN ARRAY wanted LOOP
+        IF r NOT IN ('front_desk', 'therapist', 'owner') THEN
+            RAISE EXCEPTION 'role: % is not a role', r USING ERRCODE = '22023';
+        END IF;
+    END LOOP;
+    FOREACH r IN ARRAY ARRAY['front_desk', 'therapist', 'owner'] LOOP
+        IF r = ANY (wanted) THEN
+            EXECUTE format('GRANT %I TO %I', 'vertebra_' || r, p_name);
+        ELSE
+            EXECUTE format('REVOKE %I FROM %I', 'vertebra_' || r, p_name);
+        END IF;
+    END LOOP;
+    UPDATE users SET roles = p_roles WHERE name = p_name;
+    PERFORM vertebra_audit_append(NULL, 'user.roles', 'user:' || p_name, p_workstation, p_detail);
+END;
+$$;
+
 CREATE FUNCTION vertebra_break_glass(p_reason text, p_patient bigint, p_workstation text)
 RETURNS bigint LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
@@ -372,7 +400,8 @@ REVOKE EXECUTE ON FUNCTION vertebra_is_admin(), vertebra_audit_append(bigint, te
     vertebra_password_hash(text), vertebra_login_failed(text, text), vertebra_login_ok(text, text),
     vertebra_require_owner(),
     vertebra_create_user(text, text, text, text, bigint, boolean, text, text),
-    vertebra_unlock_user(text, text), vertebra_break_glass(text, bigint, text) FROM PUBLIC;
+    vertebra_unlock_user(text, text), vertebra_set_roles(text, text, text, text),
+    vertebra_break_glass(text, bigint, text) FROM PUBLIC;
 
 DO $$
 DECLARE
@@ -431,5 +460,6 @@ GRANT EXECUTE ON FUNCTION vertebra_is_admin(), vertebra_audit_append(bigint, tex
     vertebra_password_hash(text), vertebra_login_failed(text, text), vertebra_login_ok(text, text),
     vertebra_require_owner(),
     vertebra_create_user(text, text, text, text, bigint, boolean, text, text),
-    vertebra_unlock_user(text, text), vertebra_break_glass(text, bigint, text)
+    vertebra_unlock_user(text, text), vertebra_set_roles(text, text, text, text),
+    vertebra_break_glass(text, bigint, text)
     TO vertebra_front_desk, vertebra_therapist, vertebra_owner;

@@ -116,6 +116,9 @@ public:
                                 const AuditEvent& event) = 0;
     virtual void record_success(const std::string& name, const AuditEvent& event) = 0;
     virtual void unlock(const std::string& name, const AuditEvent& event) = 0;
+    /// Replaces the user's roles (on PostgreSQL: grants and revokes the group roles).
+    virtual void set_roles(const std::string& name, const std::set<Role>& roles,
+                           const AuditEvent& event) = 0;
     virtual SecuritySettings settings() = 0;
     virtual void save_settings(const SecuritySettings& s, const AuditEvent& event) = 0;
     /// Starts emergency access for `user` until `until`; returns the grant id.
@@ -145,6 +148,9 @@ public:
     void add_user(const Principal& actor, const User& u, const std::string& password);
     /// Needs user.manage.
     void unlock(const Principal& actor, const std::string& name);
+    /// Needs user.manage; audited as a role change. Refuses to leave the clinic without an
+    /// owner when an owner removes their own owner role (Conflict, field "role").
+    void set_roles(const Principal& actor, const std::string& name, const std::set<Role>& roles);
     std::vector<User> list(const Principal& actor);
     /// Anyone signed in may read the settings (the desktop app needs the idle time-out).
     SecuritySettings settings() { return users_.settings(); }

@@ -1,5 +1,7 @@
 // The clinical record through the services on SQLite and PostgreSQL: the permission matrix,
 // signing locks notes, addenda, break-glass, lockout, charges gate, and audit tampering.
+#include <thread>
+
 #include "record_fixture.hpp"
 
 namespace vertebra::testing {
@@ -308,6 +310,40 @@ TEST_P(RecordServicesTest, AuditVerifyCatchesEditDeleteAndReorder) {
     v = verify();
     EXPECT_FALSE(v.intact);
     EXPECT_EQ(v.first_broken_seq, 2) << v.problem;
+}
+
+TEST_P(RecordServicesTest, ConcurrentWritersKeepTheChainGapFreeAndIntact) {
+    constexpr int kThreads = 6, kEach = 15;
+    std::vector<std::thread> threads;
+    std::atomic<int> failures{0};
+    for (int t = 0; t < kThreads; ++t) {
+        threads.emplace_back([&, t] {
+            try {
+                auto db = db::Database::open(url_as(tdb_->url(), name(t % 2 ? "fay" : "tom")));
+                auto audit = db->audit();
+                for (int i = 0; i < kEach; ++i) {
+                    core::AuditEvent e;
+                    e.user = name("tom");
+                    e.action = "probe";
+                    e.object = "thread:" + std::to_string(t);
+                    e.workstation = "w" + std::to_string(t);
+                    audit->append(e);
+                }
+            } catch (const std::exception& e) {
+                ++failures;
+                ADD_FAILURE() << e.what();
+            }
+        });
+    }
+    for (auto& th : threads) th.join();
+    EXPECT_EQ(failures, 0);
+    auto& olga = seat("olga");
+    auto all = olga.audit->all();
+    auto v = core::verify_audit_chain(all);
+    EXPECT_TRUE(v.intact) << v.problem;
+    int probes = 0;
+    for (const auto& e : all) probes += e.action == "probe";
+    EXPECT_EQ(probes, kThreads * kEach);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, RecordServicesTest,

@@ -149,6 +149,12 @@ TEST_P(RecordPgRolesTest, RowSecurityStopsForgeryAndDirectWrites) {
     auto olga = raw_as("olga");
     EXPECT_THROW((*olga << "UPDATE audit_log SET detail = 'x'"), soci::soci_error);
     EXPECT_THROW((*olga << "DELETE FROM audit_log"), soci::soci_error);
+    // The matrix's write columns hold in the database: only front desk writes demographics,
+    // the owner does not book.
+    EXPECT_THROW((*tom << "UPDATE patients SET phone = '1'"), soci::soci_error);
+    EXPECT_THROW((*olga << "UPDATE appointments SET notes = 'x'"), soci::soci_error);
+    EXPECT_THROW((*olga << "INSERT INTO patients (name) VALUES ('x')"), soci::soci_error);
+    *fay << "UPDATE patients SET phone = '555-0100' WHERE id = :p", soci::use(pat);
     // Audit entries carry the login role, whatever the caller claims.
     long long seq = 0;
     *fay << "SELECT vertebra_audit_append(NULL, 'probe', 'x', 'w', 'd')", soci::into(seq);

@@ -25,6 +25,7 @@ enum CommandId : int {
     kCmdPrintDaySheet,
     kCmdShortcuts,
     kCmdModules,
+    kCmdConnect,
 };
 
 }  // namespace vertebra::ui

@@ -1,6 +1,7 @@
 // The wxApp of `vertebra`: start-up, the one top-level error handler, test mode, --screenshot.
 #include "desktop_app.hpp"
 
+#include <cstdlib>
 #include <iostream>
 
 #include <wx/config.h>
@@ -85,6 +86,12 @@ bool DesktopApp::OnInit() {
         wxConfigBase::DontCreateOnDemand();
     }
 
+    // Without --db, --demo or $VERTEBRA_DB: the database chosen last time (File > Connect).
+    if (o.db_url.empty() && !o.demo && !std::getenv("VERTEBRA_DB") && !o.test_mode) {
+        wxString remembered;
+        if (wxConfigBase::Get()->Read("/connection/url", &remembered) && !remembered.empty())
+            options().db_url = utf8(remembered);
+    }
     try {
         wxBusyCursor busy;
         // Seeding the demo clinic takes a moment on first run: show how far it is.
@@ -113,6 +120,7 @@ bool DesktopApp::OnInit() {
                      exit_code_of(std::current_exception()));
         return false;
     }
+    frame_->on_switch_database = [this](const std::string& url) { switch_database(url); };
     SetTopWindow(frame_);
     frame_->Show();
     if (session_.seeded_now)
@@ -158,6 +166,38 @@ void DesktopApp::take_screenshot_when_painted() {
         frame_->Close(true);
     });
     screenshot_timer_.Start(50);
+}
+
+void DesktopApp::switch_database(const std::string& url) {
+    DesktopOptions o = options();
+    o.db_url = url;
+    o.demo = false;
+    ClinicSession next;
+    try {
+        wxBusyCursor busy;
+        next = open_clinic_session(o, local_today());
+    } catch (...) {
+        report_current_exception(frame_, o.test_mode);
+        return;
+    }
+    if (wxConfigBase* cfg = wxConfigBase::Get(false)) {
+        cfg->Write("/connection/url", wx(url));
+        cfg->Flush();
+    }
+    MainFrame* old = frame_;
+    old->Hide();
+    retired_.push_back(std::make_unique<ClinicSession>(std::move(session_)));
+    // The old window still refers to the moved-out session's objects, which live on in retired_.
+    session_ = std::move(next);
+    const auto now = std::chrono::time_point_cast<std::chrono::seconds>(
+        std::chrono::system_clock::now());
+    frame_ = new MainFrame(session_, session_.scheduler->zone().local_date(now), !o.test_mode,
+                           o.test_mode);
+    frame_->on_switch_database = [this](const std::string& u) { switch_database(u); };
+    SetTopWindow(frame_);
+    frame_->Show();
+    old->Destroy();
+    frame_->show_info(wxString::Format(_("Opened %s."), wx(session_.display)));
 }
 
 void DesktopApp::fail_startup(const wxString& message, int exit_code) {

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include <wx/app.h>
 #include <wx/timer.h>
@@ -33,7 +35,12 @@ private:
     void take_screenshot_when_painted();
     static DesktopOptions& options();
 
+    /// Opens `url` and replaces the main window; on failure the current one stays and says why.
+    void switch_database(const std::string& url);
+
     ClinicSession session_;
+    /// Sessions of replaced windows: kept until exit, as wx deletes windows later.
+    std::vector<std::unique_ptr<ClinicSession>> retired_;
     MainFrame* frame_ = nullptr;
     bool failed_ = false;
     wxTimer screenshot_timer_;

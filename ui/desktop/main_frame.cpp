@@ -24,6 +24,7 @@
 #include "booking_dialog.hpp"
 #include "calendar_view.hpp"
 #include "cancel_dialog.hpp"
+#include "connection_dialog.hpp"
 #include "desktop_app.hpp"
 #include "command_ids.hpp"
 #include "day_sheet.hpp"
@@ -104,6 +105,9 @@ void MainFrame::build_menu() {
     file->Append(kCmdNewBooking, _("&New booking...\tCtrl+N"), _("Book an appointment"));
     file->Append(kCmdPrintDaySheet, _("&Print day sheet...\tCtrl+P"),
                  _("Print the day's appointments per practitioner"));
+    file->AppendSeparator();
+    file->Append(kCmdConnect, _("&Connect to database...\tCtrl+Shift+O"),
+                 _("Open this computer's database file or the clinic's server"));
     file->AppendSeparator();
     file->Append(wxID_EXIT, _("&Quit\tCtrl+Q"));
 
@@ -400,6 +404,14 @@ void MainFrame::on_command(wxCommandEvent& e) {
         if (const auto id = calendar_->selected()) show_info(wx(presenter_.describe(*id)));
         return;
     case kCmdPrintDaySheet: print_day_sheet(); return;
+    case kCmdConnect: {
+        ConnectionDialog dlg(this, session_.database->url().display);
+        if (dlg.ShowModal() == wxID_OK && on_switch_database) {
+            const std::string url = dlg.url();
+            CallAfter([this, url] { on_switch_database(url); });
+        }
+        return;
+    }
     case kCmdModules: {
         ModulesDialog* dlg = create_modules_dialog();
         dlg->ShowModal();

@@ -1,6 +1,7 @@
 // The main window: demo banner, navigation bar, the calendar, and the front desk's commands.
 #pragma once
 
+#include <functional>
 #include <optional>
 
 #include <wx/frame.h>
@@ -57,6 +58,8 @@ public:
     void cancel_selected(std::optional<std::string> reason = {});
     /// Refreshes after the book changed (also called by dialogs).
     void book_changed();
+    /// Set by the app: open another database (the frame is replaced on success).
+    std::function<void(const std::string& url)> on_switch_database;
     /// How often the calendar looks for bookings made elsewhere.
     static constexpr int kPollMilliseconds = 2000;
 

@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <random>
 #include <set>
@@ -67,6 +68,11 @@ TEST(FaultTest, PostgresCrashMidBookingLoopLosesNoAcknowledgedBookingAndReconnec
     // Its own server: crashing the suite's shared one would break the tests running beside it.
     char tmpl[] = "/tmp/vertebra-pgfault-XXXXXX";
     std::string dir = mkdtemp(tmpl);
+    std::filesystem::permissions(dir, std::filesystem::perms::owner_all |
+                                          std::filesystem::perms::group_read |
+                                          std::filesystem::perms::group_exec |
+                                          std::filesystem::perms::others_read |
+                                          std::filesystem::perms::others_exec);  // for postgres
     std::string script = std::string(VERTEBRA_SOURCE_DIR) + "/tests/pg-cluster";
     // Durable settings here: the point is what survives a crash.
     std::string port = sh("VERTEBRA_PG_OPTS=' ' " + script + " start " + dir + "/c");

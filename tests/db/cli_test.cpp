@@ -9,46 +9,15 @@
 #include <fstream>
 #include <sstream>
 
+#include "cli_runner.hpp"
 #include "test_databases.hpp"
 
 namespace vertebra::testing {
 namespace {
 
-struct CliRun {
-    int code = -1;
-    std::string out, err;
-};
+using CliRun = CliResult;
 
-std::string quote(const std::string& s) {
-    std::string q = "'";
-    for (char c : s) {
-        if (c == '\'')
-            q += "'\\''";
-        else
-            q += c;
-    }
-    return q + "'";
-}
-
-CliRun cli(const std::string& db, const std::vector<std::string>& args, const std::string& input = "") {
-    char tmpl[] = "/tmp/vertebra-cli-XXXXXX";
-    std::string dir = mkdtemp(tmpl);
-    std::string cmd = std::string(VERTEBRA_CLI_PATH) + " --db " + quote(db);
-    for (const auto& a : args) cmd += " " + quote(a);
-    cmd += " >" + dir + "/out 2>" + dir + "/err";
-    if (!input.empty()) cmd += " <<'EOF'\n" + input + "\nEOF";
-    int status = std::system(cmd.c_str());
-    CliRun r;
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    std::ifstream o(dir + "/out"), e(dir + "/err");
-    std::stringstream so, se;
-    so << o.rdbuf();
-    se << e.rdbuf();
-    r.out = so.str();
-    r.err = se.str();
-    std::filesystem::remove_all(dir);
-    return r;
-}
+CliRun cli(const std::string& db, const std::vector<std::string>& args) { return run_cli(db, args); }
 
 std::string trim(std::string s) {
     while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();

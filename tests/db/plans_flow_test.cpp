@@ -11,6 +11,7 @@
 #include <set>
 #include <sstream>
 
+#include "cli_runner.hpp"
 #include "test_databases.hpp"
 #include "vertebra/common/time.hpp"
 
@@ -19,35 +20,10 @@ namespace {
 
 using nlohmann::json;
 
-struct PlanCliRun {
-    int code = -1;
-    std::string out, err;
-};
-
-std::string quote(const std::string& s) {
-    std::string q = "'";
-    for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return q + "'";
-}
+using PlanCliRun = CliResult;
 
 PlanCliRun cli(const std::string& db, const std::vector<std::string>& args) {
-    char tmpl[] = "/tmp/vertebra-plan-cli-XXXXXX";
-    std::string dir = mkdtemp(tmpl);
-    std::string cmd = "VERTEBRA_USER=dr.chen VERTEBRA_PLUGIN_PATH= " +
-                      std::string(VERTEBRA_CLI_PATH) + " --db " + quote(db);
-    for (const auto& a : args) cmd += " " + quote(a);
-    cmd += " >" + dir + "/out 2>" + dir + "/err";
-    int status = std::system(cmd.c_str());
-    PlanCliRun r;
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    std::ifstream o(dir + "/out"), e(dir + "/err");
-    std::stringstream so, se;
-    so << o.rdbuf();
-    se << e.rdbuf();
-    r.out = so.str();
-    r.err = se.str();
-    std::filesystem::remove_all(dir);
-    return r;
+    return run_cli(db, args, "", "VERTEBRA_USER=dr.chen VERTEBRA_PLUGIN_PATH=");
 }
 
 std::string trim(std::string s) {

@@ -11,21 +11,11 @@
 #include <fstream>
 #include <sstream>
 
+#include "cli_runner.hpp"
 #include "record_fixture.hpp"
 
 namespace vertebra::testing {
 namespace {
-
-struct CliResult {
-    int code = -1;
-    std::string out, err;
-};
-
-std::string quote(const std::string& s) {
-    std::string q = "'";
-    for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return q + "'";
-}
 
 class RecordCliTest : public ::testing::TestWithParam<Kind> {
 protected:
@@ -40,20 +30,8 @@ protected:
     void TearDown() override { std::filesystem::remove_all(dir_); }
 
     CliResult cli(const std::vector<std::string>& args, const std::string& input = "",
-            const std::string& env = "") {
-        std::string cmd = env + " " + std::string(VERTEBRA_CLI_PATH) + " --db " + quote(tdb_->url());
-        for (const auto& a : args) cmd += " " + quote(a);
-        cmd += " >" + dir_ + "/out 2>" + dir_ + "/err";
-        std::ofstream(dir_ + "/in") << input;
-        cmd += " <" + dir_ + "/in";
-        int status = std::system(cmd.c_str());
-        CliResult r;
-        r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-        std::stringstream so, se;
-        so << std::ifstream(dir_ + "/out").rdbuf();
-        se << std::ifstream(dir_ + "/err").rdbuf();
-        r.out = so.str();
-        r.err = se.str();
+                  const std::string& env = "") {
+        CliResult r = run_cli(tdb_->url(), args, input, env);
         while (!r.out.empty() && r.out.back() == '\n') r.out.pop_back();
         return r;
     }
@@ -201,14 +179,14 @@ TEST_P(RecordCliTest, SslModeIsPassedToTheServer) {
     // The throwaway test server has no TLS: a client that requires it must refuse to connect.
     std::string url = tdb_->url() + "?sslmode=require";
     auto r = CliResult{};
-    std::string cmd = std::string(VERTEBRA_CLI_PATH) + " --db " + quote(url) +
+    std::string cmd = std::string(VERTEBRA_CLI_PATH) + " --db " + shell_quote(url) +
                       " appointments --from 2026-01-01 --to 2026-01-02 >/dev/null 2>" + dir_ +
                       "/err";
     int status = std::system(cmd.c_str());
     r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     EXPECT_EQ(r.code, 5);
     url = tdb_->url() + "?sslmode=disable";
-    cmd = std::string(VERTEBRA_CLI_PATH) + " --db " + quote(url) +
+    cmd = std::string(VERTEBRA_CLI_PATH) + " --db " + shell_quote(url) +
           " appointments --from 2026-01-01 --to 2026-01-02 >/dev/null 2>&1";
     status = std::system(cmd.c_str());
     EXPECT_EQ(WEXITSTATUS(status), 0);

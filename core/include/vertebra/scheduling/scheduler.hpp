@@ -101,6 +101,8 @@ public:
     static constexpr int kLateCancelHours = 24;
 
 private:
+    /// prepare_booking without the conflict pre-check.
+    AppointmentBatch build_batch(const BookingRequest& req);
     void check_fits_schedule(const Appointment& a, const Practitioner& p,
                              const std::vector<TimeOff>& off);
     void precheck_conflicts(const std::vector<Appointment>& rows);

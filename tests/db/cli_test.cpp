@@ -134,6 +134,22 @@ TEST_P(CliTest, HostileStringsAreStoredAsData) {
     EXPECT_EQ(run({"patient", "find", "%", "--json"}).code, 0);
 }
 
+TEST_P(CliTest, DisabledModuleServiceCannotBeBookedUntilEnabledAgain) {
+    ok({"clinic", "set", "--timezone", "America/New_York"});
+    ok({"practitioner", "add", "--name", "Dr. Maya Chen", "--discipline", "chiropractic"});
+    ok({"patient", "add", "--name", "Tom Reed"});
+    ok({"service", "add", "--name", "Adjustment", "--minutes", "30", "--discipline",
+        "chiropractic", "--module", "chiropractic"});
+    ok({"modules", "disable", "chiropractic"});
+    auto refused = run({"book", "--patient", "1", "--practitioner", "1", "--service", "1",
+                        "--start", "2026-12-01T09:00"});
+    EXPECT_EQ(refused.code, 3) << refused.err;
+    EXPECT_NE(refused.err.find("module chiropractic is disabled"), std::string::npos) << refused.err;
+    ok({"modules", "enable", "chiropractic"});  // a new process: the choice was stored
+    EXPECT_EQ(ok({"book", "--patient", "1", "--practitioner", "1", "--service", "1", "--start",
+                  "2026-12-01T09:00"}), "1");
+}
+
 TEST_P(CliTest, DemoSeedMakesABookableClinic) {
     auto rep = nlohmann::json::parse(ok({"demo", "seed", "--today", "2026-11-04", "--json"}));
     EXPECT_GE(rep["appointments"].get<int>(), 100);

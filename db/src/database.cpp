@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
 #include <filesystem>
 
@@ -230,6 +231,9 @@ void rethrow_db_error(Database::Impl& db, const soci::soci_error& e) {
         auto st = pe->sqlstate();
         if (st == "42501")
             throw Error(ErrorKind::PermissionDenied, "permission denied by the database: " + what);
+        if (st == "53100")
+            throw Error(ErrorKind::Unavailable, "database unavailable: disk full on the server of " +
+                                                    db.url.display + " (" + what + ")");
         if (st.rfind("08", 0) == 0 || st.rfind("57P", 0) == 0 || st == "53300")
             throw Error(ErrorKind::Unavailable,
                         "database unavailable: " + db.url.display + " (" + what + ")");
@@ -240,9 +244,14 @@ void rethrow_db_error(Database::Impl& db, const soci::soci_error& e) {
             throw Error(ErrorKind::Unavailable,
                         "database unavailable: " + db.url.display +
                             " is locked by another program for too long; try again");
-        if (rc == SQLITE_FULL)
+        // A write refused for lack of space is SQLITE_FULL (ENOSPC) or, when a file-size limit
+        // or quota stops it, SQLITE_IOERR with errno EFBIG/EDQUOT: name it either way.
+        const int sys = db.pg() ? 0 : sqlite_api::sqlite3_system_errno(
+            static_cast<soci::sqlite3_session_backend*>(db.sql.get_backend())->conn_);
+        if (rc == SQLITE_FULL || (rc == SQLITE_IOERR && (sys == ENOSPC || sys == EFBIG || sys == EDQUOT)))
             throw Error(ErrorKind::Unavailable,
-                        "database unavailable: the disk holding " + db.url.display + " is full");
+                        "database unavailable: disk full: no space left to write " +
+                            db.url.display + " (" + what + "); nothing of this change was saved");
         if (rc == SQLITE_CANTOPEN || rc == SQLITE_IOERR || rc == SQLITE_READONLY)
             throw Error(ErrorKind::Unavailable,
                         "database unavailable: " + db.url.display + " (" + what + ")");

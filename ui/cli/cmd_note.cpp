@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "cli.hpp"
+#include "vertebra/common/text.hpp"
 #include "vertebra/notes/notes.hpp"
 
 namespace vertebra::ui::cli {
@@ -22,7 +23,10 @@ std::string read_file(const std::string& path) {
     if (!in) throw invalid("text-file", "cannot read '" + path + "'");
     std::stringstream ss;
     ss << in.rdbuf();
-    return ss.str();
+    std::string text = ss.str();
+    if (text.find('\0') != std::string::npos || !is_valid_utf8(text))
+        throw invalid("text-file", "'" + path + "' is not UTF-8 text");
+    return text;
 }
 
 /// The session-note form of a running module: `form_id`, else its first "session_note" form.

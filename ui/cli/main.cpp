@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli.hpp"
+#include "vertebra/common/text.hpp"
 
 int main(int argc, char** argv) {
     using namespace vertebra::ui::cli;
@@ -27,6 +28,15 @@ int main(int argc, char** argv) {
     register_note_commands(app, ctx);
     register_audit_commands(app, ctx);
     register_billing_commands(app, ctx);
+
+    // Text that is not UTF-8 is refused before it can reach a database (PostgreSQL would reject
+    // it, SQLite would store it and --json could not print it): docs/testing.md.
+    for (int i = 1; i < argc; ++i) {
+        if (!vertebra::is_valid_utf8(argv[i])) {
+            std::cerr << "error: argument " << i << " is not valid UTF-8 text\n";
+            return 2;
+        }
+    }
 
     try {
         app.parse(argc, argv);

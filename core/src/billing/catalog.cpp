@@ -35,18 +35,26 @@ void CodeCatalog::add(CodeDef def) {
 }
 
 void CodeCatalog::add_from_json(const nlohmann::json& codes, const std::string& owner) {
-    if (!codes.is_array()) throw invalid("codes", owner + ": \"codes\" must be an array");
-    for (const auto& c : codes) {
-        if (!c.is_object() || !c.contains("code") || !c["code"].is_string())
-            throw invalid("codes", owner + ": every code entry needs a \"code\" string");
-        CodeDef d;
-        d.code = c["code"].get<std::string>();
-        d.kind = kind_from_string(c.value("kind", "untimed"), d.code);
-        d.description = c.value("description", "");
-        d.discipline = c.value("discipline", "");
-        d.owner = c.value("owner", owner);
-        d.max_units_per_day = c.value("max_units_per_day", 0);
-        add(std::move(d));
+    // Wrong JSON types deep inside (a string where a number belongs...) are bad input too:
+    // Invalid naming the code list, never nlohmann's own exception.
+    try {
+        [&] {
+            if (!codes.is_array()) throw invalid("codes", owner + ": \"codes\" must be an array");
+            for (const auto& c : codes) {
+                if (!c.is_object() || !c.contains("code") || !c["code"].is_string())
+                    throw invalid("codes", owner + ": every code entry needs a \"code\" string");
+                CodeDef d;
+                d.code = c["code"].get<std::string>();
+                d.kind = kind_from_string(c.value("kind", "untimed"), d.code);
+                d.description = c.value("description", "");
+                d.discipline = c.value("discipline", "");
+                d.owner = c.value("owner", owner);
+                d.max_units_per_day = c.value("max_units_per_day", 0);
+                add(std::move(d));
+            }
+        }();
+    } catch (const nlohmann::json::exception& e) {
+        throw invalid("codes", owner + ": malformed code list: " + e.what());
     }
 }
 
@@ -119,24 +127,32 @@ const Payer& CoreRules::payer(std::string_view id) const {
 }
 
 Payer parse_payer(const std::string& id, const nlohmann::json& j) {
-    if (!j.is_object()) throw invalid("payers", "payer " + id + " must be an object");
-    Payer p;
-    p.id = id;
-    p.name = j.value("name", id);
-    if (!j.contains("timed_method") || !j["timed_method"].is_string())
-        throw invalid("timed_method", "payer " + id + " needs \"timed_method\"");
-    p.method = timed_method_from_string(j["timed_method"].get<std::string>(), "timed_method");
-    if (j.contains("discipline_modifiers")) {
-        for (auto it = j["discipline_modifiers"].begin(); it != j["discipline_modifiers"].end();
-             ++it)
-            p.discipline_modifiers[it.key()] = it->get<std::vector<std::string>>();
+    // Wrong JSON types deep inside (a string where a number belongs...) are bad input too:
+    // Invalid naming the payer, never nlohmann's own exception.
+    try {
+        return [&]() -> Payer {
+            if (!j.is_object()) throw invalid("payers", "payer " + id + " must be an object");
+            Payer p;
+            p.id = id;
+            p.name = j.value("name", id);
+            if (!j.contains("timed_method") || !j["timed_method"].is_string())
+                throw invalid("timed_method", "payer " + id + " needs \"timed_method\"");
+            p.method = timed_method_from_string(j["timed_method"].get<std::string>(), "timed_method");
+            if (j.contains("discipline_modifiers")) {
+                for (auto it = j["discipline_modifiers"].begin(); it != j["discipline_modifiers"].end();
+                     ++it)
+                    p.discipline_modifiers[it.key()] = it->get<std::vector<std::string>>();
+            }
+            if (j.contains("options")) {
+                if (!j["options"].is_object())
+                    throw invalid("options", "payer " + id + ": options must be an object");
+                p.options = j["options"];
+            }
+            return p;
+        }();
+    } catch (const nlohmann::json::exception& e) {
+        throw invalid("payers", "payer " + id + ": malformed: " + e.what());
     }
-    if (j.contains("options")) {
-        if (!j["options"].is_object())
-            throw invalid("options", "payer " + id + ": options must be an object");
-        p.options = j["options"];
-    }
-    return p;
 }
 
 CoreRules load_core_rules(LocalDate dos, const std::filesystem::path& dir) {

@@ -91,139 +91,155 @@ nlohmann::json parse_visit_json(const std::string& text) {
 }
 
 api::PatientRecord parse_patient(const nlohmann::json& j) {
-    api::PatientRecord p;
-    if (!j.is_object()) throw invalid("patient", "must be an object");
-    if (j.contains("birth_date"))
-        p.birth_date = parse_local_date(str_at(j, "birth_date", "patient.birth_date"),
-                                        "patient.birth_date");
-    const auto conditions = j.value("conditions", nlohmann::json::array());
-    if (!conditions.is_array()) throw invalid("patient.conditions", "must be a list");
-    for (std::size_t i = 0; i < conditions.size(); ++i) {
-        const std::string at = "patient.conditions[" + std::to_string(i) + "]";
-        const auto& c = conditions[i];
-        api::Condition cond;
-        if (c.is_string()) {
-            cond.name = c.get<std::string>();
-        } else if (c.is_object()) {
-            cond.name = str_at(c, "name", at + ".name");
-            cond.code = str_at(c, "code", at + ".code");
-            if (c.contains("onset"))
-                cond.onset = parse_local_date(str_at(c, "onset", at + ".onset"), at + ".onset");
-            cond.active = c.value("active", true);
-        } else {
-            throw invalid(at, "must be a name or {name, code, onset}");
-        }
-        p.conditions.push_back(std::move(cond));
+    // Wrong JSON types deep inside (a string where a number belongs...) are bad input too:
+    // Invalid naming the patient, never nlohmann's own exception.
+    try {
+        return [&]() -> api::PatientRecord {
+            api::PatientRecord p;
+            if (!j.is_object()) throw invalid("patient", "must be an object");
+            if (j.contains("birth_date"))
+                p.birth_date = parse_local_date(str_at(j, "birth_date", "patient.birth_date"),
+                                                "patient.birth_date");
+            const auto conditions = j.value("conditions", nlohmann::json::array());
+            if (!conditions.is_array()) throw invalid("patient.conditions", "must be a list");
+            for (std::size_t i = 0; i < conditions.size(); ++i) {
+                const std::string at = "patient.conditions[" + std::to_string(i) + "]";
+                const auto& c = conditions[i];
+                api::Condition cond;
+                if (c.is_string()) {
+                    cond.name = c.get<std::string>();
+                } else if (c.is_object()) {
+                    cond.name = str_at(c, "name", at + ".name");
+                    cond.code = str_at(c, "code", at + ".code");
+                    if (c.contains("onset"))
+                        cond.onset = parse_local_date(str_at(c, "onset", at + ".onset"), at + ".onset");
+                    cond.active = c.value("active", true);
+                } else {
+                    throw invalid(at, "must be a name or {name, code, onset}");
+                }
+                p.conditions.push_back(std::move(cond));
+            }
+            const auto meds = j.value("medications", nlohmann::json::array());
+            if (!meds.is_array()) throw invalid("patient.medications", "must be a list");
+            for (std::size_t i = 0; i < meds.size(); ++i) {
+                const std::string at = "patient.medications[" + std::to_string(i) + "]";
+                if (meds[i].is_string()) {
+                    p.medications.push_back({meds[i].get<std::string>(), ""});
+                } else if (meds[i].is_object()) {
+                    p.medications.push_back({str_at(meds[i], "name", at + ".name"),
+                                             str_at(meds[i], "drug_class", at + ".drug_class")});
+                } else {
+                    throw invalid(at, "must be a name or {name, drug_class}");
+                }
+            }
+            const auto flags = j.value("flags", nlohmann::json::array());
+            if (!flags.is_array()) throw invalid("patient.flags", "must be a list");
+            for (const auto& f : flags) {
+                if (!f.is_string()) throw invalid("patient.flags", "must be a list of names");
+                p.flags.push_back(f.get<std::string>());
+            }
+            if (j.contains("extra")) p.extra = j["extra"];
+            return p;
+        }();
+    } catch (const nlohmann::json::exception& e) {
+        throw invalid("patient", std::string("malformed patient: ") + e.what());
     }
-    const auto meds = j.value("medications", nlohmann::json::array());
-    if (!meds.is_array()) throw invalid("patient.medications", "must be a list");
-    for (std::size_t i = 0; i < meds.size(); ++i) {
-        const std::string at = "patient.medications[" + std::to_string(i) + "]";
-        if (meds[i].is_string()) {
-            p.medications.push_back({meds[i].get<std::string>(), ""});
-        } else if (meds[i].is_object()) {
-            p.medications.push_back({str_at(meds[i], "name", at + ".name"),
-                                     str_at(meds[i], "drug_class", at + ".drug_class")});
-        } else {
-            throw invalid(at, "must be a name or {name, drug_class}");
-        }
-    }
-    const auto flags = j.value("flags", nlohmann::json::array());
-    if (!flags.is_array()) throw invalid("patient.flags", "must be a list");
-    for (const auto& f : flags) {
-        if (!f.is_string()) throw invalid("patient.flags", "must be a list of names");
-        p.flags.push_back(f.get<std::string>());
-    }
-    if (j.contains("extra")) p.extra = j["extra"];
-    return p;
 }
 
 VisitBill bill_visit(const nlohmann::json& visit, const ModuleRegistry& modules,
                      const BillOptions& options) {
-    if (!visit.is_object()) throw invalid("input", "a visit must be a JSON object");
-    if (!visit.contains("date") || !visit["date"].is_string())
-        throw invalid("date", "the date of service is required (YYYY-MM-DD)");
-    VisitBill bill;
-    bill.date = parse_local_date(visit["date"].get<std::string>(), "date");
-    bill.payer = options.payer;
+    // Wrong JSON types deep inside (a string where a number belongs...) are bad input too:
+    // Invalid naming the visit, never nlohmann's own exception.
+    try {
+        return [&]() -> VisitBill {
+            if (!visit.is_object()) throw invalid("input", "a visit must be a JSON object");
+            if (!visit.contains("date") || !visit["date"].is_string())
+                throw invalid("date", "the date of service is required (YYYY-MM-DD)");
+            VisitBill bill;
+            bill.date = parse_local_date(visit["date"].get<std::string>(), "date");
+            bill.payer = options.payer;
 
-    CoreRules rules = load_core_rules(bill.date, options.data_dir);
-    const Payer& payer = rules.payer(options.payer);
-    api::PayerRef ref;
-    ref.id = payer.id;
-    ref.method = payer.method == TimedMethod::TotalTime
-                     ? api::TimedCodeMethod::MedicareTotalTime
-                     : api::TimedCodeMethod::PerCodeMidpoint;
+            CoreRules rules = load_core_rules(bill.date, options.data_dir);
+            const Payer& payer = rules.payer(options.payer);
+            api::PayerRef ref;
+            ref.id = payer.id;
+            ref.method = payer.method == TimedMethod::TotalTime
+                             ? api::TimedCodeMethod::MedicareTotalTime
+                             : api::TimedCodeMethod::PerCodeMidpoint;
 
-    // Codes and fees of every active module join the catalog for this date.
-    for (const ModuleHandle* m : modules.active_modules()) {
-        if (const auto* codes = m->rules().find("codes", bill.date); codes && codes->contains("codes"))
-            rules.codes.add_from_json((*codes)["codes"], m->id());
-        if (const auto* fees = m->rules().find("fees", bill.date); fees && fees->contains("fees"))
-            rules.fees.add_from_json((*fees)["fees"], m->id() + "/fees.json");
-    }
-
-    std::optional<api::PatientRecord> patient;
-    if (visit.contains("patient")) patient = parse_patient(visit["patient"]);
-    std::int64_t ytd = 0;
-    if (visit.contains("therapy_charges_ytd_cents")) {
-        if (!visit["therapy_charges_ytd_cents"].is_number_integer() ||
-            visit["therapy_charges_ytd_cents"].get<std::int64_t>() < 0)
-            throw invalid("therapy_charges_ytd_cents", "must be whole cents, 0 or more");
-        ytd = visit["therapy_charges_ytd_cents"].get<std::int64_t>();
-    }
-
-    std::vector<VisitItem> items = parse_items(visit);
-    // Check codes before any module runs, so the error names the item.
-    for (std::size_t i = 0; i < items.size(); ++i)
-        if (!rules.codes.find(items[i].code))
-            throw invalid("items[" + std::to_string(i) + "].code",
-                          "unknown code '" + items[i].code + "'");
-
-    BillResult module_lines;
-    std::vector<std::pair<std::string, std::int64_t>> module_fees;
-    for (auto it = visit.begin(); it != visit.end(); ++it) {
-        if (kCoreMembers.count(it.key())) continue;
-        const ModuleHandle& m = active_module(modules, it.key());
-        api::BillingRequest req;
-        req.date_of_service = bill.date;
-        req.payer = ref;
-        req.section = it.value();
-        req.visit = visit;
-        req.patient = patient;
-        const api::BillingResult r = m.bill(req);
-        for (const auto& l : r.lines) {
-            if (l.timed) {
-                if (!rules.codes.find(l.code))
-                    rules.codes.add({l.code, CodeKind::Timed, l.description, "", m.id()});
-                items.push_back({l.code, l.minutes, m.id(), l.region});
-            } else {
-                module_lines.lines.push_back(
-                    LineItem{l.code, l.units, l.modifiers, 0, 0, m.id(), l.region});
-                if (l.unit_fee_cents) module_fees.push_back({l.code, *l.unit_fee_cents});
+            // Codes and fees of every active module join the catalog for this date.
+            for (const ModuleHandle* m : modules.active_modules()) {
+                if (const auto* codes = m->rules().find("codes", bill.date); codes && codes->contains("codes"))
+                    rules.codes.add_from_json((*codes)["codes"], m->id());
+                if (const auto* fees = m->rules().find("fees", bill.date); fees && fees->contains("fees"))
+                    rules.fees.add_from_json((*fees)["fees"], m->id() + "/fees.json");
             }
-        }
-        for (const auto& w : r.warnings) module_lines.warnings.push_back(w);
+
+            std::optional<api::PatientRecord> patient;
+            if (visit.contains("patient")) patient = parse_patient(visit["patient"]);
+            std::int64_t ytd = 0;
+            if (visit.contains("therapy_charges_ytd_cents")) {
+                if (!visit["therapy_charges_ytd_cents"].is_number_integer() ||
+                    visit["therapy_charges_ytd_cents"].get<std::int64_t>() < 0)
+                    throw invalid("therapy_charges_ytd_cents", "must be whole cents, 0 or more");
+                ytd = visit["therapy_charges_ytd_cents"].get<std::int64_t>();
+            }
+
+            std::vector<VisitItem> items = parse_items(visit);
+            // Check codes before any module runs, so the error names the item.
+            for (std::size_t i = 0; i < items.size(); ++i)
+                if (!rules.codes.find(items[i].code))
+                    throw invalid("items[" + std::to_string(i) + "].code",
+                                  "unknown code '" + items[i].code + "'");
+
+            BillResult module_lines;
+            std::vector<std::pair<std::string, std::int64_t>> module_fees;
+            for (auto it = visit.begin(); it != visit.end(); ++it) {
+                if (kCoreMembers.count(it.key())) continue;
+                const ModuleHandle& m = active_module(modules, it.key());
+                api::BillingRequest req;
+                req.date_of_service = bill.date;
+                req.payer = ref;
+                req.section = it.value();
+                req.visit = visit;
+                req.patient = patient;
+                const api::BillingResult r = m.bill(req);
+                for (const auto& l : r.lines) {
+                    if (l.timed) {
+                        if (!rules.codes.find(l.code))
+                            rules.codes.add({l.code, CodeKind::Timed, l.description, "", m.id()});
+                        items.push_back({l.code, l.minutes, m.id(), l.region});
+                    } else {
+                        module_lines.lines.push_back(
+                            LineItem{l.code, l.units, l.modifiers, 0, 0, m.id(), l.region});
+                        if (l.unit_fee_cents) module_fees.push_back({l.code, *l.unit_fee_cents});
+                    }
+                }
+                for (const auto& w : r.warnings) module_lines.warnings.push_back(w);
+            }
+            for (const auto& [code, cents] : module_fees) rules.fees.set(code, cents);
+
+            BillResult result = bill_items(items, payer, rules);
+            merge_results(result, module_lines);
+            drop_empty_lines(result);
+            apply_payer_modifiers(result, payer, rules.codes);
+            apply_fees(result, rules.fees);
+            apply_therapy_threshold(result, payer, rules.codes, ytd);
+
+            api::VisitReview review;
+            review.date_of_service = bill.date;
+            review.payer = ref;
+            review.visit = visit;
+            for (const auto& l : result.lines) review.lines.push_back(to_api(l));
+            for (const ModuleHandle* m : modules.active_modules())
+                for (const auto& w : m->review_visit(review)) result.warnings.push_back(w);
+
+            bill.result = std::move(result);
+            return bill;
+        }();
+    } catch (const nlohmann::json::exception& e) {
+        throw invalid("input", std::string("malformed visit: ") + e.what());
     }
-    for (const auto& [code, cents] : module_fees) rules.fees.set(code, cents);
-
-    BillResult result = bill_items(items, payer, rules);
-    merge_results(result, module_lines);
-    drop_empty_lines(result);
-    apply_payer_modifiers(result, payer, rules.codes);
-    apply_fees(result, rules.fees);
-    apply_therapy_threshold(result, payer, rules.codes, ytd);
-
-    api::VisitReview review;
-    review.date_of_service = bill.date;
-    review.payer = ref;
-    review.visit = visit;
-    for (const auto& l : result.lines) review.lines.push_back(to_api(l));
-    for (const ModuleHandle* m : modules.active_modules())
-        for (const auto& w : m->review_visit(review)) result.warnings.push_back(w);
-
-    bill.result = std::move(result);
-    return bill;
 }
 
 nlohmann::json to_json(const VisitBill& bill) {

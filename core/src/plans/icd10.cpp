@@ -58,50 +58,58 @@ std::string normalize_icd10(const std::string& text) {
 }
 
 Icd10Table Icd10Table::parse(const nlohmann::json& j, const std::string& origin) {
-    Icd10Table t;
-    if (!j.is_object() || !j.contains("codes") || !j.at("codes").is_array())
-        throw invalid(origin, "expected an object with a \"codes\" list");
-    t.code_set_start_ = date_field(j, "code_set_start", origin);
-    for (const auto& e : j.at("codes")) {
-        Icd10Entry entry;
-        const std::string raw = e.value("code", std::string{});
-        entry.code = normalize_icd10(raw);
-        const std::string where = origin + " code " + (raw.empty() ? std::string("?") : raw);
-        if (entry.code.empty() || entry.code != raw)
-            throw invalid(where, "\"code\" must be a dotted ICD-10-CM code such as M54.50");
-        entry.descriptor = e.value("descriptor", std::string{});
-        if (entry.descriptor.empty()) throw invalid(where + ".descriptor", "is required");
-        if (!e.contains("periods") || !e.at("periods").is_array() || e.at("periods").empty())
-            throw invalid(where + ".periods", "at least one period is required");
-        for (const auto& p : e.at("periods")) {
-            Icd10Period period;
-            period.from = date_field(p, "effective_from", where);
-            if (p.contains("effective_to") && !p.at("effective_to").is_null())
-                period.to = date_field(p, "effective_to", where);
-            period.billable = p.value("billable", true);
-            if (period.to && *period.to <= period.from)
-                throw invalid(where + ".periods", "effective_to must be after effective_from");
-            if (!entry.periods.empty() &&
-                (!entry.periods.back().to || *entry.periods.back().to > period.from))
-                throw invalid(where + ".periods", "periods must be in order and not overlap");
-            entry.periods.push_back(period);
-        }
-        entry.use_instead = e.value("use_instead", std::vector<std::string>{});
-        entry.excludes1 = e.value("excludes1", std::vector<std::string>{});
-        if (e.contains("seventh_character"))
-            entry.seventh_characters =
-                e.at("seventh_character").get<std::map<std::string, std::string>>();
-        entry.unverified = e.value("unverified", false);
-        entry.note = e.value("note", std::string{});
-        if (t.entries_.count(entry.code)) throw invalid(where, "appears twice in the table");
-        t.entries_.emplace(entry.code, std::move(entry));
+    // Wrong JSON types deep inside (a string where a number belongs...) are bad input too:
+    // Invalid naming the ICD-10 table, never nlohmann's own exception.
+    try {
+        return [&]() -> Icd10Table {
+            Icd10Table t;
+            if (!j.is_object() || !j.contains("codes") || !j.at("codes").is_array())
+                throw invalid(origin, "expected an object with a \"codes\" list");
+            t.code_set_start_ = date_field(j, "code_set_start", origin);
+            for (const auto& e : j.at("codes")) {
+                Icd10Entry entry;
+                const std::string raw = e.value("code", std::string{});
+                entry.code = normalize_icd10(raw);
+                const std::string where = origin + " code " + (raw.empty() ? std::string("?") : raw);
+                if (entry.code.empty() || entry.code != raw)
+                    throw invalid(where, "\"code\" must be a dotted ICD-10-CM code such as M54.50");
+                entry.descriptor = e.value("descriptor", std::string{});
+                if (entry.descriptor.empty()) throw invalid(where + ".descriptor", "is required");
+                if (!e.contains("periods") || !e.at("periods").is_array() || e.at("periods").empty())
+                    throw invalid(where + ".periods", "at least one period is required");
+                for (const auto& p : e.at("periods")) {
+                    Icd10Period period;
+                    period.from = date_field(p, "effective_from", where);
+                    if (p.contains("effective_to") && !p.at("effective_to").is_null())
+                        period.to = date_field(p, "effective_to", where);
+                    period.billable = p.value("billable", true);
+                    if (period.to && *period.to <= period.from)
+                        throw invalid(where + ".periods", "effective_to must be after effective_from");
+                    if (!entry.periods.empty() &&
+                        (!entry.periods.back().to || *entry.periods.back().to > period.from))
+                        throw invalid(where + ".periods", "periods must be in order and not overlap");
+                    entry.periods.push_back(period);
+                }
+                entry.use_instead = e.value("use_instead", std::vector<std::string>{});
+                entry.excludes1 = e.value("excludes1", std::vector<std::string>{});
+                if (e.contains("seventh_character"))
+                    entry.seventh_characters =
+                        e.at("seventh_character").get<std::map<std::string, std::string>>();
+                entry.unverified = e.value("unverified", false);
+                entry.note = e.value("note", std::string{});
+                if (t.entries_.count(entry.code)) throw invalid(where, "appears twice in the table");
+                t.entries_.emplace(entry.code, std::move(entry));
+            }
+            for (const auto& [code, entry] : t.entries_)
+                for (const auto& u : entry.use_instead)
+                    if (!t.entries_.count(u))
+                        throw invalid(origin + " code " + code + ".use_instead",
+                                      u + " is not in the table");
+            return t;
+        }();
+    } catch (const nlohmann::json::exception& e) {
+        throw invalid(origin, std::string("malformed ICD-10 table: ") + e.what());
     }
-    for (const auto& [code, entry] : t.entries_)
-        for (const auto& u : entry.use_instead)
-            if (!t.entries_.count(u))
-                throw invalid(origin + " code " + code + ".use_instead",
-                              u + " is not in the table");
-    return t;
 }
 
 Icd10Table Icd10Table::load(const std::filesystem::path& path) {

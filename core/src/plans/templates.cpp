@@ -31,71 +31,79 @@ double round1(double v) { return std::round(v * 10.0) / 10.0; }
 }  // namespace
 
 PlanTemplate parse_plan_template(const nlohmann::json& j, const std::string& origin) {
-    if (!j.is_object()) throw invalid(origin, "a template is a JSON object");
-    PlanTemplate t;
-    t.id = req_text(j, "id", origin);
-    const std::string where = "template " + t.id;
-    t.name = req_text(j, "name", where);
-    t.cause = req_text(j, "cause", where);
-    if (!default_clinical_rules().cause(t.cause))
-        throw invalid(where + ".cause", "\"" + t.cause + "\" is not a known cause");
-    t.description = j.value("description", std::string{});
-    t.suggested_diagnoses = j.value("suggested_diagnoses", std::vector<std::string>{});
-    for (const auto& code : t.suggested_diagnoses)
-        if (normalize_icd10(code) != code)
-            throw invalid(where + ".suggested_diagnoses", "\"" + code + "\" is not a dotted ICD-10-CM code");
-    t.team_roles = j.value("team_roles", std::vector<std::string>{});
-    const auto& roles = care_roles();
-    for (const auto& r : t.team_roles)
-        if (std::find(roles.begin(), roles.end(), r) == roles.end())
-            throw invalid(where + ".team_roles", "\"" + r + "\" is not a care-team role");
-    t.review_every_weeks = j.value("review_every_weeks", 4);
-    if (t.review_every_weeks < 1 || t.review_every_weeks > 52)
-        throw invalid(where + ".review_every_weeks", "must be 1-52");
+    // Wrong JSON types deep inside (a string where a number belongs...) are bad input too:
+    // Invalid naming the template, never nlohmann's own exception.
+    try {
+        return [&]() -> PlanTemplate {
+            if (!j.is_object()) throw invalid(origin, "a template is a JSON object");
+            PlanTemplate t;
+            t.id = req_text(j, "id", origin);
+            const std::string where = "template " + t.id;
+            t.name = req_text(j, "name", where);
+            t.cause = req_text(j, "cause", where);
+            if (!default_clinical_rules().cause(t.cause))
+                throw invalid(where + ".cause", "\"" + t.cause + "\" is not a known cause");
+            t.description = j.value("description", std::string{});
+            t.suggested_diagnoses = j.value("suggested_diagnoses", std::vector<std::string>{});
+            for (const auto& code : t.suggested_diagnoses)
+                if (normalize_icd10(code) != code)
+                    throw invalid(where + ".suggested_diagnoses", "\"" + code + "\" is not a dotted ICD-10-CM code");
+            t.team_roles = j.value("team_roles", std::vector<std::string>{});
+            const auto& roles = care_roles();
+            for (const auto& r : t.team_roles)
+                if (std::find(roles.begin(), roles.end(), r) == roles.end())
+                    throw invalid(where + ".team_roles", "\"" + r + "\" is not a care-team role");
+            t.review_every_weeks = j.value("review_every_weeks", 4);
+            if (t.review_every_weeks < 1 || t.review_every_weeks > 52)
+                throw invalid(where + ".review_every_weeks", "must be 1-52");
 
-    for (const auto& g : j.value("goals", nlohmann::json::array())) {
-        TemplateGoal goal;
-        const std::string gw = where + ".goals";
-        if (g.contains("measure"))
-            goal.measure = outcomes::measure_from_string(g.at("measure").get<std::string>(), gw + ".measure");
-        goal.improve_by_fraction = opt_num<double>(g, "improve_by_fraction", gw);
-        goal.improve_by_points = opt_num<double>(g, "improve_by_points", gw);
-        goal.description = g.value("description", std::string{});
-        goal.weeks = g.value("weeks", 12);
-        if (goal.measure && !goal.improve_by_fraction && !goal.improve_by_points)
-            throw invalid(gw, "a measure goal needs improve_by_fraction or improve_by_points");
-        if (goal.improve_by_fraction && (*goal.improve_by_fraction <= 0 || *goal.improve_by_fraction >= 1))
-            throw invalid(gw + ".improve_by_fraction", "must be between 0 and 1, e.g. 0.3");
-        if (!goal.measure && goal.description.empty())
-            throw invalid(gw, "a goal needs a measure or a functional description");
-        if (goal.weeks < 1 || goal.weeks > 104) throw invalid(gw + ".weeks", "must be 1-104");
-        t.goals.push_back(goal);
+            for (const auto& g : j.value("goals", nlohmann::json::array())) {
+                TemplateGoal goal;
+                const std::string gw = where + ".goals";
+                if (g.contains("measure"))
+                    goal.measure = outcomes::measure_from_string(g.at("measure").get<std::string>(), gw + ".measure");
+                goal.improve_by_fraction = opt_num<double>(g, "improve_by_fraction", gw);
+                goal.improve_by_points = opt_num<double>(g, "improve_by_points", gw);
+                goal.description = g.value("description", std::string{});
+                goal.weeks = g.value("weeks", 12);
+                if (goal.measure && !goal.improve_by_fraction && !goal.improve_by_points)
+                    throw invalid(gw, "a measure goal needs improve_by_fraction or improve_by_points");
+                if (goal.improve_by_fraction && (*goal.improve_by_fraction <= 0 || *goal.improve_by_fraction >= 1))
+                    throw invalid(gw + ".improve_by_fraction", "must be between 0 and 1, e.g. 0.3");
+                if (!goal.measure && goal.description.empty())
+                    throw invalid(gw, "a goal needs a measure or a functional description");
+                if (goal.weeks < 1 || goal.weeks > 104) throw invalid(gw + ".weeks", "must be 1-104");
+                t.goals.push_back(goal);
+            }
+            for (const auto& c : j.value("components", nlohmann::json::array())) {
+                TemplateComponent tc;
+                const std::string cw = where + ".components";
+                tc.kind = component_kind_from_string(req_text(c, "kind", cw), cw + ".kind");
+                tc.title = c.value("title", std::string{});
+                tc.role = c.value("role", std::string{});
+                if (!tc.role.empty() &&
+                    std::find(t.team_roles.begin(), t.team_roles.end(), tc.role) == t.team_roles.end())
+                    throw invalid(cw + ".role", "\"" + tc.role + "\" is not one of the template's team_roles");
+                tc.per_week = c.value("per_week", 0);
+                tc.duration_weeks = opt_num<int>(c, "duration_weeks", cw);
+                tc.session_count = opt_num<int>(c, "session_count", cw);
+                tc.session_minutes = c.value("session_minutes", 30);
+                tc.min_spacing_days = c.value("min_spacing_days", 1);
+                tc.notes = c.value("notes", std::string{});
+                if (c.contains("medication"))
+                    tc.medication = plugin_api::Medication{req_text(c.at("medication"), "name", cw + ".medication"),
+                                                           c.at("medication").value("drug_class", "")};
+                if (tc.per_week > 0 && !tc.duration_weeks && !tc.session_count)
+                    throw invalid(cw, std::string(to_string(tc.kind)) +
+                                          ": a scheduled component needs duration_weeks or session_count");
+                t.components.push_back(std::move(tc));
+            }
+            if (t.components.empty()) throw invalid(where + ".components", "at least one component is required");
+            return t;
+        }();
+    } catch (const nlohmann::json::exception& e) {
+        throw invalid(origin, std::string("malformed template: ") + e.what());
     }
-    for (const auto& c : j.value("components", nlohmann::json::array())) {
-        TemplateComponent tc;
-        const std::string cw = where + ".components";
-        tc.kind = component_kind_from_string(req_text(c, "kind", cw), cw + ".kind");
-        tc.title = c.value("title", std::string{});
-        tc.role = c.value("role", std::string{});
-        if (!tc.role.empty() &&
-            std::find(t.team_roles.begin(), t.team_roles.end(), tc.role) == t.team_roles.end())
-            throw invalid(cw + ".role", "\"" + tc.role + "\" is not one of the template's team_roles");
-        tc.per_week = c.value("per_week", 0);
-        tc.duration_weeks = opt_num<int>(c, "duration_weeks", cw);
-        tc.session_count = opt_num<int>(c, "session_count", cw);
-        tc.session_minutes = c.value("session_minutes", 30);
-        tc.min_spacing_days = c.value("min_spacing_days", 1);
-        tc.notes = c.value("notes", std::string{});
-        if (c.contains("medication"))
-            tc.medication = plugin_api::Medication{req_text(c.at("medication"), "name", cw + ".medication"),
-                                                   c.at("medication").value("drug_class", "")};
-        if (tc.per_week > 0 && !tc.duration_weeks && !tc.session_count)
-            throw invalid(cw, std::string(to_string(tc.kind)) +
-                                  ": a scheduled component needs duration_weeks or session_count");
-        t.components.push_back(std::move(tc));
-    }
-    if (t.components.empty()) throw invalid(where + ".components", "at least one component is required");
-    return t;
 }
 
 nlohmann::json to_json(const PlanTemplate& t) {

@@ -295,18 +295,26 @@ void to_json(nlohmann::json& j, const FormSchema& s) {
 }
 
 void from_json(const nlohmann::json& j, FormSchema& s) {
-    if (!j.is_object()) throw invalid("form", "must be a JSON object");
-    s.id = member<std::string>(j, "id", "form", "");
-    if (s.id.empty()) throw invalid("form.id", "is missing");
-    s.title = member<std::string>(j, "title", "form", s.id);
-    s.kind = member<std::string>(j, "kind", "form", "");
-    s.fields.clear();
-    auto it = j.find("fields");
-    if (it == j.end() || !it->is_array()) throw invalid("form.fields", "must be a list of fields");
-    for (const auto& fj : *it) {
-        FormField f;
-        from_json(fj, f);
-        s.fields.push_back(std::move(f));
+    // Wrong JSON types deep inside (a string where a number belongs...) are bad input too:
+    // Invalid naming the form schema, never nlohmann's own exception.
+    try {
+        [&] {
+            if (!j.is_object()) throw invalid("form", "must be a JSON object");
+            s.id = member<std::string>(j, "id", "form", "");
+            if (s.id.empty()) throw invalid("form.id", "is missing");
+            s.title = member<std::string>(j, "title", "form", s.id);
+            s.kind = member<std::string>(j, "kind", "form", "");
+            s.fields.clear();
+            auto it = j.find("fields");
+            if (it == j.end() || !it->is_array()) throw invalid("form.fields", "must be a list of fields");
+            for (const auto& fj : *it) {
+                FormField f;
+                from_json(fj, f);
+                s.fields.push_back(std::move(f));
+            }
+        }();
+    } catch (const nlohmann::json::exception& e) {
+        throw invalid("form", std::string("malformed form schema: ") + e.what());
     }
 }
 

@@ -20,51 +20,59 @@ const RuleVersion* RuleSet::effective_on(LocalDate d) const {
 }
 
 RuleSet RuleSet::from_json(const nlohmann::json& j, const std::string& origin) {
-    auto fail = [&](const std::string& member, const std::string& why) {
-        return Error(ErrorKind::Invalid, origin + ": " + member + " " + why, member);
-    };
-    if (!j.is_object()) throw fail("(top level)", "must be a JSON object with \"versions\"");
-    RuleSet set;
-    if (auto n = j.find("name"); n != j.end()) {
-        if (!n->is_string() || n->get<std::string>().empty()) throw fail("name", "must be text");
-        set.name = n->get<std::string>();
+    // Wrong JSON types deep inside (a string where a number belongs...) are bad input too:
+    // Invalid naming the rule set, never nlohmann's own exception.
+    try {
+        return [&]() -> RuleSet {
+            auto fail = [&](const std::string& member, const std::string& why) {
+                return Error(ErrorKind::Invalid, origin + ": " + member + " " + why, member);
+            };
+            if (!j.is_object()) throw fail("(top level)", "must be a JSON object with \"versions\"");
+            RuleSet set;
+            if (auto n = j.find("name"); n != j.end()) {
+                if (!n->is_string() || n->get<std::string>().empty()) throw fail("name", "must be text");
+                set.name = n->get<std::string>();
+            }
+            auto vs = j.find("versions");
+            if (vs == j.end() || !vs->is_array() || vs->empty()) {
+                throw fail("versions", "must be a non-empty list of {effective_from, data}");
+            }
+            for (std::size_t i = 0; i < vs->size(); ++i) {
+                const auto& v = (*vs)[i];
+                const std::string at = "versions[" + std::to_string(i) + "]";
+                if (!v.is_object()) throw fail(at, "must be an object");
+                auto from = v.find("effective_from");
+                if (from == v.end() || !from->is_string()) throw fail(at + ".effective_from", "is missing");
+                RuleVersion rv;
+                auto f = parse_iso_date(from->get<std::string>());
+                if (!f) throw fail(at + ".effective_from", "must be a date as YYYY-MM-DD");
+                rv.from = *f;
+                if (auto to = v.find("effective_to"); to != v.end() && !to->is_null()) {
+                    auto t = to->is_string() ? parse_iso_date(to->get<std::string>()) : std::nullopt;
+                    if (!t) throw fail(at + ".effective_to", "must be a date as YYYY-MM-DD or null");
+                    if (*t < rv.from) throw fail(at + ".effective_to", "is before effective_from");
+                    rv.to = *t;
+                }
+                auto data = v.find("data");
+                if (data == v.end()) throw fail(at + ".data", "is missing");
+                rv.data = *data;
+                set.versions.push_back(std::move(rv));
+            }
+            std::sort(set.versions.begin(), set.versions.end(),
+                      [](const RuleVersion& a, const RuleVersion& b) { return a.from < b.from; });
+            for (std::size_t i = 1; i < set.versions.size(); ++i) {
+                const auto& prev = set.versions[i - 1];
+                const auto& cur = set.versions[i];
+                if (!prev.to || *prev.to >= cur.from) {
+                    throw fail("versions", "effective from " + format_iso_date(prev.from) + " and from " +
+                                               format_iso_date(cur.from) + " overlap");
+                }
+            }
+            return set;
+        }();
+    } catch (const nlohmann::json::exception& e) {
+        throw invalid(origin, std::string("malformed rule set: ") + e.what());
     }
-    auto vs = j.find("versions");
-    if (vs == j.end() || !vs->is_array() || vs->empty()) {
-        throw fail("versions", "must be a non-empty list of {effective_from, data}");
-    }
-    for (std::size_t i = 0; i < vs->size(); ++i) {
-        const auto& v = (*vs)[i];
-        const std::string at = "versions[" + std::to_string(i) + "]";
-        if (!v.is_object()) throw fail(at, "must be an object");
-        auto from = v.find("effective_from");
-        if (from == v.end() || !from->is_string()) throw fail(at + ".effective_from", "is missing");
-        RuleVersion rv;
-        auto f = parse_iso_date(from->get<std::string>());
-        if (!f) throw fail(at + ".effective_from", "must be a date as YYYY-MM-DD");
-        rv.from = *f;
-        if (auto to = v.find("effective_to"); to != v.end() && !to->is_null()) {
-            auto t = to->is_string() ? parse_iso_date(to->get<std::string>()) : std::nullopt;
-            if (!t) throw fail(at + ".effective_to", "must be a date as YYYY-MM-DD or null");
-            if (*t < rv.from) throw fail(at + ".effective_to", "is before effective_from");
-            rv.to = *t;
-        }
-        auto data = v.find("data");
-        if (data == v.end()) throw fail(at + ".data", "is missing");
-        rv.data = *data;
-        set.versions.push_back(std::move(rv));
-    }
-    std::sort(set.versions.begin(), set.versions.end(),
-              [](const RuleVersion& a, const RuleVersion& b) { return a.from < b.from; });
-    for (std::size_t i = 1; i < set.versions.size(); ++i) {
-        const auto& prev = set.versions[i - 1];
-        const auto& cur = set.versions[i];
-        if (!prev.to || *prev.to >= cur.from) {
-            throw fail("versions", "effective from " + format_iso_date(prev.from) + " and from " +
-                                       format_iso_date(cur.from) + " overlap");
-        }
-    }
-    return set;
 }
 
 RuleData RuleData::load_dir(const std::filesystem::path& dir) {

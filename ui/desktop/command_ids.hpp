@@ -26,6 +26,11 @@ enum CommandId : int {
     kCmdShortcuts,
     kCmdModules,
     kCmdConnect,
+    kCmdOpenChart,
+    kCmdFindPatient,
+    kCmdWriteNote,
+    kCmdUsers,
+    kCmdLock,
 };
 
 }  // namespace vertebra::ui

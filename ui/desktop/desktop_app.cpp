@@ -1,8 +1,13 @@
 // The wxApp of `vertebra`: start-up, the one top-level error handler, test mode, --screenshot.
 #include "desktop_app.hpp"
 
+#include <algorithm>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <iterator>
+#include <sstream>
+#include <unistd.h>
 
 #include <wx/config.h>
 #include <wx/fileconf.h>
@@ -18,6 +23,7 @@
 
 #include "calendar_view.hpp"
 #include "main_frame.hpp"
+#include "record_dialogs.hpp"
 #include "screenshot.hpp"
 #include "ui_text.hpp"
 #include "vertebra/ui/calendar_presenter.hpp"
@@ -29,10 +35,40 @@ DesktopOptions& DesktopApp::options() {
     return o;
 }
 
-void DesktopApp::set_options(DesktopOptions o) { options() = std::move(o); }
+void DesktopApp::set_options(DesktopOptions o) {
+    if (o.bench) o.test_mode = true;  // no dialogs, nothing remembered
+    options() = std::move(o);
+}
 
 namespace {
 int g_startup_failure = 0;
+
+/// Milliseconds since this process was started by the kernel (/proc: includes loading the
+/// libraries before main()).
+double process_age_ms() {
+    std::ifstream stat("/proc/self/stat");
+    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+    const auto close = text.rfind(')');
+    if (close == std::string::npos) return -1;
+    std::istringstream rest(text.substr(close + 2));
+    std::string field;
+    unsigned long long start_ticks = 0;
+    for (int i = 3; i <= 22 && rest >> field; ++i)
+        if (i == 22) start_ticks = std::stoull(field);
+    std::ifstream up("/proc/uptime");
+    double uptime = 0;
+    up >> uptime;
+    return uptime * 1000.0 - static_cast<double>(start_ticks) * 1000.0 / sysconf(_SC_CLK_TCK);
+}
+
+/// Resident set size in MiB (VmRSS of /proc/self/status).
+double rss_mb() {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line))
+        if (line.rfind("VmRSS:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
+    return -1;
+}
 
 int exit_code_of(std::exception_ptr e) {
     try {
@@ -113,8 +149,17 @@ bool DesktopApp::OnInit() {
     const auto now = std::chrono::time_point_cast<std::chrono::seconds>(
         std::chrono::system_clock::now());
     const LocalDate today = o.today.value_or(session_.scheduler->zone().local_date(now));
+    // A real clinic signs in before any patient data is shown (the demo clinic by itself).
+    std::optional<core::Principal> user;
+    if (!session_.demo && !o.test_mode) {
+        LoginDialog dlg(nullptr, *session_.record, sign_in_kind(*session_.record, false),
+                        wx(session_.display));
+        if (dlg.ShowModal() != wxID_OK) return false;
+        user = dlg.user();
+    }
     try {
         frame_ = new MainFrame(session_, today, !o.test_mode, o.test_mode, o.view);
+        if (user) frame_->set_user(*user, idle_timeout(*session_.record));
     } catch (...) {
         fail_startup(wx(error_sentence(std::current_exception())),
                      exit_code_of(std::current_exception()));
@@ -130,6 +175,7 @@ bool DesktopApp::OnInit() {
                                            static_cast<long long>(session_.seed.patients),
                                            static_cast<long long>(session_.seed.appointments)));
     if (!o.screenshot.empty()) take_screenshot_when_painted();
+    else if (o.bench) take_bench_when_painted();
     return true;
 }
 
@@ -168,6 +214,42 @@ void DesktopApp::take_screenshot_when_painted() {
     screenshot_timer_.Start(50);
 }
 
+void DesktopApp::take_bench_when_painted() {
+    screenshot_timer_.Bind(wxEVT_TIMER, [this](wxTimerEvent&) {
+        CalendarView* cal = frame_ ? frame_->calendar() : nullptr;
+        if (!cal || cal->paints() == 0) {
+            if (++screenshot_waits_ > 2000) {
+                std::cerr << "vertebra: the calendar was never painted\n";
+                failed_ = true;
+                screenshot_timer_.Stop();
+                frame_->Close(true);
+            }
+            return;
+        }
+        screenshot_timer_.Stop();
+        // Interactive: the calendar has been painted and the event loop is idle again.
+        const double cold = process_age_ms();
+        const double rss = rss_mb();
+        std::vector<double> repaints;
+        for (int i = 0; i < 21; ++i) {
+            cal->Refresh();
+            cal->Update();
+            repaints.push_back(cal->last_paint_ms());
+        }
+        std::sort(repaints.begin(), repaints.end());
+        cal->invalidate();
+        cal->Update();
+        std::cout << "gui_cold_start_ms " << static_cast<long long>(cold + 0.5) << " ms\n"
+                  << "calendar_repaint_ms " << repaints[repaints.size() / 2] << " ms\n"
+                  << "calendar_full_draw_ms " << cal->last_render_ms() << " ms\n"
+                  << "calendar_visible_appointments " << cal->blocks_drawn() << " count\n"
+                  << "gui_rss_mb " << static_cast<long long>(rss + 0.5) << " mb\n"
+                  << std::flush;
+        frame_->Close(true);
+    });
+    screenshot_timer_.Start(5);
+}
+
 void DesktopApp::switch_database(const std::string& url) {
     DesktopOptions o = options();
     o.db_url = url;
@@ -184,6 +266,12 @@ void DesktopApp::switch_database(const std::string& url) {
         cfg->Write("/connection/url", wx(url));
         cfg->Flush();
     }
+    std::optional<core::Principal> user;
+    if (!o.test_mode) {
+        LoginDialog dlg(frame_, *next.record, sign_in_kind(*next.record, false), wx(next.display));
+        if (dlg.ShowModal() != wxID_OK) return;
+        user = dlg.user();
+    }
     MainFrame* old = frame_;
     old->Hide();
     retired_.push_back(std::make_unique<ClinicSession>(std::move(session_)));
@@ -193,6 +281,7 @@ void DesktopApp::switch_database(const std::string& url) {
         std::chrono::system_clock::now());
     frame_ = new MainFrame(session_, session_.scheduler->zone().local_date(now), !o.test_mode,
                            o.test_mode);
+    if (user) frame_->set_user(*user, idle_timeout(*session_.record));
     frame_->on_switch_database = [this](const std::string& u) { switch_database(u); };
     SetTopWindow(frame_);
     frame_->Show();

@@ -33,6 +33,8 @@ public:
 private:
     void fail_startup(const wxString& message, int exit_code);
     void take_screenshot_when_painted();
+    /// --bench: the figures once the calendar is interactive, then exit.
+    void take_bench_when_painted();
     static DesktopOptions& options();
 
     /// Opens `url` and replaces the main window; on failure the current one stays and says why.

@@ -18,10 +18,18 @@
 #include <wx/textdlg.h>
 #include <wx/tglbtn.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 
+#include <wx/eventfilter.h>
+#include <wx/textctrl.h>
+#include <wx/utils.h>
+
 #include "booking_dialog.hpp"
+#include "chart_frame.hpp"
+#include "note_editor.hpp"
+#include "record_dialogs.hpp"
 #include "calendar_view.hpp"
 #include "cancel_dialog.hpp"
 #include "connection_dialog.hpp"
@@ -32,6 +40,25 @@
 #include "ui_text.hpp"
 
 namespace vertebra::ui {
+
+namespace {
+/// Global idle detection: every key press, click, wheel or mouse move anywhere in the app.
+class ActivityFilter : public wxEventFilter {
+public:
+    explicit ActivityFilter(MainFrame* f) : frame_(f) { wxEvtHandler::AddFilter(this); }
+    ~ActivityFilter() override { wxEvtHandler::RemoveFilter(this); }
+    int FilterEvent(wxEvent& e) override {
+        const wxEventType t = e.GetEventType();
+        if (t == wxEVT_KEY_DOWN || t == wxEVT_LEFT_DOWN || t == wxEVT_RIGHT_DOWN ||
+            t == wxEVT_MOTION || t == wxEVT_MOUSEWHEEL || t == wxEVT_CHAR)
+            frame_->note_activity();
+        return Event_Skip;
+    }
+
+private:
+    MainFrame* frame_;
+};
+}  // namespace
 
 MainFrame::MainFrame(ClinicSession& session, LocalDate today, bool remember_layout,
                      bool test_mode, std::optional<CalendarMode> view)
@@ -96,19 +123,176 @@ MainFrame::MainFrame(ClinicSession& session, LocalDate today, bool remember_layo
     });
     poll_timer_.Start(kPollMilliseconds);
     calendar_->SetFocus();
+
+    // The demo clinic signs in by itself (its user and password are public demo data).
+    if (session_.demo && session_.record) {
+        const auto r = sign_in_demo(*session_.record, utf8(wxGetHostName()));
+        if (r.who) set_user(*r.who, std::chrono::milliseconds{0});
+        else show_error(wx(r.message));
+    }
+    idle_timer_.Bind(wxEVT_TIMER, [this](wxTimerEvent&) {
+        if (!locked_ && idle_.expired(IdleClock::Clock::now())) lock_now();
+    });
+    activity_ = std::make_unique<ActivityFilter>(this);
 }
 
-MainFrame::~MainFrame() = default;
+MainFrame::~MainFrame() {
+    idle_timer_.Stop();
+    activity_.reset();
+}
+
+void MainFrame::set_user(core::Principal who, std::chrono::milliseconds idle_timeout) {
+    user_ = std::move(who);
+    idle_.set_timeout(idle_timeout);
+    idle_.activity(IdleClock::Clock::now());
+    idle_timer_.Stop();
+    if (idle_timeout.count() > 0)
+        idle_timer_.Start(static_cast<int>(std::clamp<long long>(idle_timeout.count() / 4, 50, 1000)));
+    SetStatusText(wxString::Format(_("Signed in as %s - %s"), wx(user_->name), wx(session_.display)), 1);
+}
+
+void MainFrame::note_activity() {
+    if (!locked_) idle_.activity(IdleClock::Clock::now());
+}
+
+bool MainFrame::require_user() {
+    if (user_ && session_.record) return true;
+    show_error(_("Sign in first: the clinical record needs a signed-in user."));
+    return false;
+}
+
+ChartFrame* MainFrame::open_chart(core::Id patient_id) {
+    if (!require_user()) return nullptr;
+    try {
+        auto* chart = new ChartFrame(this, *session_.record, *user_, patient_id, presenter_.today());
+        chart->Show();
+        return chart;
+    } catch (...) {
+        report_current_exception(this, test_mode_);
+        return nullptr;
+    }
+}
+
+NoteEditor* MainFrame::open_note(core::Id appointment_id) {
+    if (!require_user()) return nullptr;
+    try {
+        auto* ed = new NoteEditor(this, *session_.record, *user_, appointment_id);
+        ed->on_changed = [this] { book_changed(); };
+        ed->Show();
+        return ed;
+    } catch (...) {
+        report_current_exception(this, test_mode_);
+        return nullptr;
+    }
+}
+
+void MainFrame::build_lock_panel() {
+    lock_panel_ = new wxPanel(this, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxTAB_TRAVERSAL,
+                              "lock_panel");
+    lock_panel_->SetBackgroundColour(wxColour(0x2B, 0x3A, 0x4A));
+    auto* box = new wxPanel(lock_panel_);
+    box->SetBackgroundColour(*wxWHITE);
+    auto* v = new wxBoxSizer(wxVERTICAL);
+    auto* title = new wxStaticText(box, wxID_ANY, _("Vertebra is locked"));
+    title->SetFont(title->GetFont().Bold().Scaled(1.4f));
+    lock_text_ = new wxStaticText(box, wxID_ANY, wxString());
+    unlock_password_ = new wxTextCtrl(box, wxID_ANY, wxString(), wxDefaultPosition,
+                                      wxSize(260, -1), wxTE_PASSWORD | wxTE_PROCESS_ENTER,
+                                      wxDefaultValidator, "unlock_password");
+    auto* button = new wxButton(box, wxID_ANY, _("Unlock"));
+    button->SetName("unlock_button");
+    unlock_message_ = new wxStaticText(box, wxID_ANY, wxString(), wxDefaultPosition,
+                                       wxSize(360, -1), 0, "unlock_message");
+    unlock_message_->SetForegroundColour(wxColour(0xB0, 0x1E, 0x1E));
+    v->Add(title, 0, wxLEFT | wxRIGHT | wxTOP, 24);
+    v->Add(lock_text_, 0, wxALL, 24);
+    auto* row = new wxBoxSizer(wxHORIZONTAL);
+    row->Add(unlock_password_, 1, wxRIGHT, 8);
+    row->Add(button);
+    v->Add(row, 0, wxEXPAND | wxLEFT | wxRIGHT, 24);
+    v->Add(unlock_message_, 0, wxALL, 24);
+    box->SetSizer(v);
+    auto* outer = new wxBoxSizer(wxVERTICAL);
+    outer->AddStretchSpacer();
+    outer->Add(box, 0, wxALIGN_CENTER_HORIZONTAL);
+    outer->AddStretchSpacer();
+    lock_panel_->SetSizer(outer);
+    auto go = [this](wxCommandEvent&) { unlock(unlock_password_->GetValue()); };
+    button->Bind(wxEVT_BUTTON, go);
+    unlock_password_->Bind(wxEVT_TEXT_ENTER, go);
+    lock_panel_->Hide();
+}
+
+void MainFrame::lock_now() {
+    if (locked_ || !user_) return;
+    locked_ = true;
+    idle_timer_.Stop();
+    // Save what can be saved first; then hide every window with patient data.
+    hidden_.clear();
+    for (wxWindow* w : wxTopLevelWindows) {
+        if (w == this) continue;
+        if (auto* ed = dynamic_cast<NoteEditor*>(w)) ed->save_draft();
+        if (w->IsShown()) {
+            hidden_.push_back(w);
+            w->Hide();
+        }
+    }
+    if (!lock_panel_) build_lock_panel();
+    lock_text_->SetLabel(wxString::Format(
+        _("%s was signed off after %d min without use.\nType the password to continue where you "
+          "left off: nothing was closed."),
+        wx(user_->name), static_cast<int>(std::max<long long>(1, idle_.timeout().count() / 60000))));
+    lock_text_->Wrap(440);
+    unlock_message_->SetLabel(wxString());
+    unlock_password_->Clear();
+    root_->Hide();
+    lock_panel_->Show();
+    GetSizer()->Layout();
+    unlock_password_->SetFocus();
+    SetStatusText(_("Locked"), 0);
+}
+
+bool MainFrame::unlock(const wxString& password) {
+    if (!locked_ || !user_ || !session_.record) return !locked_;
+    wxBusyCursor busy;
+    const auto r = unlock_session(*session_.record, *user_, utf8(password), utf8(wxGetHostName()));
+    if (!r.who) {
+        unlock_message_->SetLabel(wx(r.message));
+        unlock_password_->Clear();
+        lock_panel_->Layout();
+        return false;
+    }
+    user_ = r.who;
+    locked_ = false;
+    lock_panel_->Hide();
+    root_->Show();
+    GetSizer()->Layout();
+    for (wxWindow* w : hidden_) w->Show();
+    hidden_.clear();
+    idle_.activity(IdleClock::Clock::now());
+    if (idle_.timeout().count() > 0)
+        idle_timer_.Start(static_cast<int>(std::clamp<long long>(idle_.timeout().count() / 4, 50, 1000)));
+    SetStatusText(wxString(), 0);
+    calendar_->SetFocus();
+    return true;
+}
+
+wxString MainFrame::lock_message() const {
+    return unlock_message_ ? unlock_message_->GetLabel() : wxString();
+}
 
 void MainFrame::build_menu() {
     auto* file = new wxMenu;
     file->Append(kCmdNewBooking, _("&New booking...\tCtrl+N"), _("Book an appointment"));
+    file->Append(kCmdFindPatient, _("Open &chart...\tCtrl+F"),
+                 _("Find a patient and open their chart"));
     file->Append(kCmdPrintDaySheet, _("&Print day sheet...\tCtrl+P"),
                  _("Print the day's appointments per practitioner"));
     file->AppendSeparator();
     file->Append(kCmdConnect, _("&Connect to database...\tCtrl+Shift+O"),
                  _("Open this computer's database file or the clinic's server"));
     file->AppendSeparator();
+    file->Append(kCmdLock, _("&Lock\tCtrl+L"), _("Sign off for now; the password continues"));
     file->Append(wxID_EXIT, _("&Quit\tCtrl+Q"));
 
     auto* view = new wxMenu;
@@ -132,10 +316,15 @@ void MainFrame::build_menu() {
     appt->Append(kCmdNoShow, _("&No-show\tCtrl+Shift+N"));
     appt->AppendSeparator();
     appt->Append(kCmdDescribe, _("&Details\tCtrl+I"));
+    appt->AppendSeparator();
+    appt->Append(kCmdOpenChart, _("Open patient c&hart\tCtrl+O"));
+    appt->Append(kCmdWriteNote, _("&Write note...\tCtrl+E"));
 
     auto* clinic = new wxMenu;
     clinic->Append(kCmdModules, _("Therapy &modules...\tCtrl+Shift+M"),
                    _("See which therapy modules run, and enable or disable them"));
+    clinic->Append(kCmdUsers, _("&Users and roles...\tCtrl+Shift+U"),
+                   _("Add users, give them a role, unlock locked accounts"));
 
     auto* help = new wxMenu;
     help->Append(kCmdShortcuts, _("&Keyboard shortcuts\tF1"));
@@ -152,6 +341,12 @@ void MainFrame::build_menu() {
 
 void MainFrame::build_controls() {
     auto* root = new wxPanel(this);
+    root_ = root;
+    auto* frame_sizer = new wxBoxSizer(wxVERTICAL);
+    frame_sizer->Add(root, 1, wxEXPAND);
+    build_lock_panel();
+    frame_sizer->Add(lock_panel_, 1, wxEXPAND);
+    SetSizer(frame_sizer);
     auto* v = new wxBoxSizer(wxVERTICAL);
 
     if (session_.demo) {
@@ -300,6 +495,10 @@ wxMenu* MainFrame::build_context_menu(core::Id id) {
     menu->Append(kCmdNoShow, _("No-show"))->Enable(has(AppointmentAction::NoShow));
     menu->AppendSeparator();
     menu->Append(kCmdDescribe, _("Details"));
+    menu->AppendSeparator();
+    menu->Append(kCmdOpenChart, _("Open chart"))->Enable(user_.has_value());
+    menu->Append(kCmdWriteNote, _("Write note..."))
+        ->Enable(user_ && user_->has(core::Permission::NoteWrite));
     return menu;
 }
 
@@ -404,6 +603,34 @@ void MainFrame::on_command(wxCommandEvent& e) {
         if (const auto id = calendar_->selected()) show_info(wx(presenter_.describe(*id)));
         return;
     case kCmdPrintDaySheet: print_day_sheet(); return;
+    case kCmdOpenChart:
+    case kCmdWriteNote: {
+        const auto id = calendar_->selected();
+        if (!id) {
+            show_error(_("Select an appointment first (click it, or use the Up and Down keys)."));
+            return;
+        }
+        if (e.GetId() == kCmdWriteNote) {
+            open_note(*id);
+        } else if (const auto* a = presenter_.appointment(*id)) {
+            open_chart(a->patient_id);
+        }
+        return;
+    }
+    case kCmdFindPatient: {
+        if (!require_user()) return;
+        PatientSearchDialog dlg(this, *session_.record);
+        if (dlg.ShowModal() == wxID_OK)
+            if (const auto id = dlg.chosen()) open_chart(*id);
+        return;
+    }
+    case kCmdUsers: {
+        if (!require_user()) return;
+        UsersDialog dlg(this, *session_.record, *user_);
+        dlg.ShowModal();
+        return;
+    }
+    case kCmdLock: lock_now(); return;
     case kCmdConnect: {
         ConnectionDialog dlg(this, session_.database->url().display);
         if (dlg.ShowModal() == wxID_OK && on_switch_database) {
@@ -467,6 +694,7 @@ void MainFrame::save_layout() {
 
 void MainFrame::on_close(wxCloseEvent& e) {
     poll_timer_.Stop();
+    idle_timer_.Stop();
     if (remember_layout_) save_layout();
     e.Skip();
 }

@@ -1,14 +1,18 @@
 // The main window: demo banner, navigation bar, the calendar, and the front desk's commands.
 #pragma once
 
+#include <chrono>
 #include <functional>
+#include <memory>
 #include <optional>
+#include <vector>
 
 #include <wx/frame.h>
 #include <wx/timer.h>
 
 #include "vertebra/ui/calendar_presenter.hpp"
 #include "vertebra/ui/desktop_session.hpp"
+#include "vertebra/ui/login_presenter.hpp"
 
 class wxInfoBar;
 class wxStaticText;
@@ -18,12 +22,17 @@ class wxChoice;
 class wxCheckBox;
 class wxToggleButton;
 class wxMenu;
+class wxPanel;
+class wxTextCtrl;
+class wxEventFilter;
 
 namespace vertebra::ui {
 
 class CalendarView;
 class BookingDialog;
 class ModulesDialog;
+class ChartFrame;
+class NoteEditor;
 
 struct BookingPrefill {
     std::optional<LocalTime> start;
@@ -60,6 +69,23 @@ public:
     void book_changed();
     /// Set by the app: open another database (the frame is replaced on success).
     std::function<void(const std::string& url)> on_switch_database;
+    /// The signed-in user. The demo clinic signs in by itself; a real clinic's app signs in
+    /// before the window opens. `idle_timeout` > 0: lock after that long without input.
+    void set_user(core::Principal who, std::chrono::milliseconds idle_timeout);
+    const std::optional<core::Principal>& user() const { return user_; }
+    /// The patient's chart in its own window (NotFound etc. shown as a sentence).
+    ChartFrame* open_chart(core::Id patient_id);
+    /// The note of an appointment in the note editor.
+    NoteEditor* open_note(core::Id appointment_id);
+    /// Automatic log-off: saves open note drafts, hides every window's content and asks for
+    /// the password of the same user. Nothing is closed, so nothing is lost.
+    void lock_now();
+    /// The password typed into the lock screen; true when it unlocked.
+    bool unlock(const wxString& password);
+    bool locked() const { return locked_; }
+    wxString lock_message() const;
+    /// Input anywhere in the app (the event filter calls this).
+    void note_activity();
     /// How often the calendar looks for bookings made elsewhere.
     static constexpr int kPollMilliseconds = 2000;
 
@@ -73,6 +99,8 @@ private:
     void open_booking(const BookingPrefill& prefill);
     void print_day_sheet();
 
+    void build_lock_panel();
+    bool require_user();
     void on_command(wxCommandEvent& e);
     void on_date_picked(wxDateEvent& e);
     void on_close(wxCloseEvent& e);
@@ -93,6 +121,17 @@ private:
     CalendarView* calendar_ = nullptr;
     wxString last_message_;
     wxTimer poll_timer_;  ///< picks up other workstations' bookings
+    std::optional<core::Principal> user_;
+    IdleClock idle_{std::chrono::milliseconds{0}};
+    wxTimer idle_timer_;
+    bool locked_ = false;
+    wxPanel* root_ = nullptr;
+    wxPanel* lock_panel_ = nullptr;
+    wxTextCtrl* unlock_password_ = nullptr;
+    wxStaticText* lock_text_ = nullptr;
+    wxStaticText* unlock_message_ = nullptr;
+    std::vector<wxWindow*> hidden_;  ///< windows hidden by the lock, shown again on unlock
+    std::unique_ptr<wxEventFilter> activity_;
     bool poll_failed_ = false;
 };
 

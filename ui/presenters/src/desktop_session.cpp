@@ -30,6 +30,8 @@ DesktopOptions parse_desktop_options(const std::vector<std::string>& args) {
             if (o.screenshot.empty()) throw invalid("--screenshot", "needs a file name");
         } else if (is("--plugin-dir")) {
             o.plugin_dirs.push_back(value("--plugin-dir"));
+        } else if (a == "--bench") {
+            o.bench = true;
         } else if (a == "--test-mode") {
             o.test_mode = true;
         } else if (is("--today")) {
@@ -53,7 +55,7 @@ DesktopOptions parse_desktop_options(const std::vector<std::string>& args) {
 
 std::string desktop_usage() {
     return "Usage: vertebra [--db URL] [--demo] [--view day|week] [--today YYYY-MM-DD]\n"
-           "                [--plugin-dir DIR]... [--screenshot FILE] [--test-mode]\n"
+           "                [--plugin-dir DIR]... [--screenshot FILE] [--bench] [--test-mode]\n"
            "  --db URL           sqlite:PATH or postgresql://user@host:port/dbname\n"
            "                     (default: $VERTEBRA_DB, else ~/.local/share/vertebra/clinic.db)\n"
            "  --demo             open the embedded demo clinic, creating it on first run\n"
@@ -61,6 +63,7 @@ std::string desktop_usage() {
            "  --today DATE       treat DATE as today\n"
            "  --plugin-dir DIR   also look for therapy modules in DIR (before the default places)\n"
            "  --screenshot FILE  save the main window as PNG after it is drawn, then exit\n"
+           "  --bench            print start-up time, calendar repaint time and memory, then exit\n"
            "  --test-mode        for automated tests: no modal dialogs, asserts fail the run\n";
 }
 
@@ -94,6 +97,19 @@ ClinicSession open_clinic_session(const DesktopOptions& o, LocalDate seed_today,
     core::ModuleRegistry* modules = s.modules.get();
     s.scheduler->set_service_guard(
         [modules](const core::Service& service) { modules->check_bookable(service); });
+    s.booking_assessments = s.database->assessments();
+    s.booking_checks = std::make_unique<core::BookingChecks>(
+        *s.modules, s.database->scheduling(), s.scheduler->zone(),
+        core::latest_assessment_records(*s.booking_assessments));
+    s.scheduler->set_booking_check(
+        [checks = s.booking_checks.get()](const core::Service& service,
+                                          const std::vector<core::Appointment>& occurrences) {
+            return (*checks)(service, occurrences);
+        });
+    s.record = std::make_unique<RecordServices>(*s.database, *s.scheduler, *s.modules);
+    // The demo clinic's clinical side (also for a demo database made before it existed).
+    if (o.demo && !s.record->users->any_users())
+        s.record_seed = seed_demo_record(*s.record, seed_today);
     return s;
 }
 

@@ -9,9 +9,11 @@
 
 #include "vertebra/db/database.hpp"
 #include "vertebra/demo/demo_seed.hpp"
+#include "vertebra/plugins/booking_checks.hpp"
 #include "vertebra/plugins/module_registry.hpp"
 #include "vertebra/scheduling/scheduler.hpp"
 #include "vertebra/ui/calendar_layout.hpp"
+#include "vertebra/ui/record_services.hpp"
 
 namespace vertebra::ui {
 
@@ -23,6 +25,9 @@ struct DesktopOptions {
     std::optional<LocalDate> today;  ///< --today YYYY-MM-DD: pin "today" (tests, screenshots)
     std::optional<CalendarMode> view;  ///< --view day|week
     std::vector<std::string> plugin_dirs;  ///< --plugin-dir DIR (repeatable), searched first
+    /// --bench: print gui_cold_start_ms, calendar_repaint_ms, gui_rss_mb (`name value unit`
+    /// lines) once the calendar is interactive, then exit. No sign-in, no dialogs.
+    bool bench = false;
     bool help = false;               ///< --help
 };
 
@@ -40,10 +45,16 @@ struct ClinicSession {
     std::unique_ptr<core::PluginHost> plugins;
     std::unique_ptr<core::ModuleSettingsRepository> module_settings;
     std::unique_ptr<core::ModuleRegistry> modules;  ///< its service guard refuses disabled modules
+    /// Booking-time contraindication and coverage checks of module services (scheduler's).
+    std::unique_ptr<core::plans::AssessmentRepository> booking_assessments;
+    std::unique_ptr<core::BookingChecks> booking_checks;
     std::unique_ptr<core::Scheduler> scheduler;
+    /// Plans, outcomes, notes, users and audit on the same connection (destroyed first).
+    std::unique_ptr<RecordServices> record;
     bool demo = false;
     bool seeded_now = false;  ///< the demo clinic was created by this start
     core::DemoSeedReport seed;
+    DemoRecordReport record_seed;  ///< the demo clinic's plans, scores and notes (first run)
     std::string display;      ///< where the data lives, for the title/status bar (no password)
     core::SchedulingRepository& repo() { return database->scheduling(); }
 };

@@ -1,0 +1,252 @@
+// GUI tests of the clinical side: the patient chart's plots, writing and signing a chiropractic
+// note with simulated input (with an inline validation error first), signing in with a wrong and
+// the right password, and automatic log-off with a tiny time-out.
+#include <wx/button.h>
+#include <wx/choice.h>
+#include <wx/listctrl.h>
+#include <wx/textctrl.h>
+#include <wx/tglbtn.h>
+#include <wx/uiaction.h>
+
+#include "calendar_view.hpp"
+#include "chart_frame.hpp"
+#include "gui_fixture.hpp"
+#include "note_editor.hpp"
+#include "record_dialogs.hpp"
+#include "trend_plot.hpp"
+#include "ui_text.hpp"
+
+namespace vertebra::ui::testing {
+namespace {
+
+template <class T>
+T* find(const char* name, wxWindow* parent) {
+    return dynamic_cast<T*>(wxWindow::FindWindowByName(name, parent));
+}
+
+void click(wxWindow* w) {
+    wxUIActionSimulator sim;
+    sim.MouseMove(w->GetScreenPosition() + wxPoint(w->GetSize().x / 2, w->GetSize().y / 2));
+    pump(60);
+    sim.MouseClick();
+    pump(150);
+}
+
+/// Clicks into a text box, selects what is there and types `text`.
+void type_into(wxTextCtrl* t, const char* text) {
+    click(t);
+    t->SetFocus();
+    t->SelectAll();
+    pump(30);
+    wxUIActionSimulator sim;
+    sim.Text(text);
+    pump(200);
+}
+
+core::Id patient_with_plan(ClinicSession& s) {
+    for (const auto& p : s.repo().find_patients("", 100))
+        if (!s.record->plans->plans_for_patient(p.id).empty()) return p.id;
+    return 0;
+}
+
+core::Id open_chiropractic_visit(ClinicSession& s) {
+    const auto zone = s.scheduler->zone();
+    core::Id chiro = 0;
+    for (const auto& p : s.repo().practitioners())
+        if (p.has_discipline("chiropractic") && !chiro) chiro = p.id;
+    core::AppointmentQuery q{zone.start_of_day(test_today()),
+                             zone.start_of_day(test_today() + date::days{14}), {chiro}, {}, {}, false};
+    for (const auto& a : s.repo().appointments(q))
+        if (!s.record->notes->status_for_appointment(a.id)) return a.id;
+    return 0;
+}
+
+TEST_F(GuiTest, ChartShowsThePlanAndPlotsEveryScore) {
+    MainFrame& f = open_frame();
+    ASSERT_TRUE(f.user()) << f.last_message().utf8_str();
+    const core::Id pid = patient_with_plan(session_);
+    ASSERT_NE(pid, 0);
+    ChartFrame* chart = f.open_chart(pid);
+    ASSERT_TRUE(chart) << f.last_message().utf8_str();
+    chart->SetSize(1240, 860);
+    chart->Raise();
+    ASSERT_TRUE(pump_until([&] { return chart->nrs_plot()->paints() > 0 && chart->odi_plot()->paints() > 0; }));
+    pump(200);
+    EXPECT_TRUE(chart->data().has_plan);
+    EXPECT_GT(chart->timeline()->GetItemCount(), 5);
+    auto* components = find<wxListCtrl>("chart_components", chart);
+    ASSERT_TRUE(components);
+    EXPECT_EQ(components->GetItemCount(), static_cast<int>(chart->data().components.size()));
+    // Every stored score is a drawn point at its value; time runs left to right.
+    for (auto [plot, measure] : {std::pair{chart->nrs_plot(), core::outcomes::Measure::Nrs},
+                                 std::pair{chart->odi_plot(), core::outcomes::Measure::Odi}}) {
+        const auto stored = session_.record->outcomes->observations(pid, measure);
+        const auto& drawn = plot->drawn_points();
+        ASSERT_EQ(drawn.size(), stored.size()) << core::outcomes::to_string(measure);
+        ASSERT_GE(drawn.size(), 2u);
+        for (std::size_t i = 0; i < drawn.size(); ++i) {
+            EXPECT_NEAR(drawn[i].m_y, plot->y_of(stored[i].value), 0.01);
+            if (i) EXPECT_GT(drawn[i].m_x, drawn[i - 1].m_x);
+        }
+        ASSERT_TRUE(plot->series().baseline && plot->series().mcid_line);
+        EXPECT_EQ(*plot->series().baseline, stored.front().value);
+        EXPECT_LT(*plot->series().mcid_line, *plot->series().baseline);
+        // Lower is better: the improving demo patient's last point is below its first.
+        EXPECT_GT(drawn.back().m_y, drawn.front().m_y);
+    }
+    shoot(chart, "chart");
+    chart->Destroy();
+    pump(50);
+}
+
+TEST_F(GuiTest, WriteAndSignAChiropracticNoteWithAnInlineError) {
+    MainFrame& f = open_frame();
+    ASSERT_TRUE(f.user());
+    const core::Id appt = open_chiropractic_visit(session_);
+    ASSERT_NE(appt, 0);
+    NoteEditor* ed = f.open_note(appt);
+    ASSERT_TRUE(ed) << f.last_message().utf8_str();
+    ed->SetSize(1180, 860);
+    ed->Raise();
+    pump(300);
+    ASSERT_TRUE(ed->presenter().schema());
+
+    // A pain score out of range: the message appears under the field, naming it.
+    auto* pain_before = find<wxTextCtrl>("field_pain_before", ed);
+    ASSERT_TRUE(pain_before);
+    type_into(pain_before, "12");
+    EXPECT_EQ(pain_before->GetValue(), "12");
+    const wxString error = ed->field_error("pain_before");
+    EXPECT_TRUE(error.Contains("Pain before")) << error.utf8_str();
+    EXPECT_FALSE(ed->sign());
+    EXPECT_FALSE(ed->presenter().is_signed());
+    EXPECT_TRUE(ed->field_error("care").Length() > 0);
+    ed->show_field("pain_before");
+    shoot(ed, "note-editor-error");
+
+    // Fill the form as a chiropractor would.
+    auto* care = find<wxChoice>("field_care", ed);
+    ASSERT_TRUE(care);
+    care->SetFocus();
+    care->SetSelection(1);  // Active / corrective
+    wxCommandEvent choice(wxEVT_CHOICE, care->GetId());
+    choice.SetEventObject(care);
+    choice.SetInt(1);
+    care->ProcessWindowEvent(choice);
+    for (const char* region : {"field_spinal_regions_cervical", "field_spinal_regions_lumbar",
+                               "field_spinal_regions_pelvic"}) {
+        auto* b = find<wxToggleButton>(region, ed);
+        ASSERT_TRUE(b) << region;
+        click(b);
+        if (!b->GetValue()) {  // a window manager that ate the click: inject the toggle
+            b->SetValue(true);
+            wxCommandEvent t(wxEVT_TOGGLEBUTTON, b->GetId());
+            t.SetEventObject(b);
+            t.SetInt(1);
+            b->ProcessWindowEvent(t);
+        }
+    }
+    type_into(find<wxTextCtrl>("field_symptoms", ed), "Low back pain after lifting");
+    type_into(pain_before, "7");
+    type_into(find<wxTextCtrl>("field_pain_after", ed), "4");
+    type_into(find<wxTextCtrl>("soap_subjective", ed), "Pain 7/10 since Monday, worse sitting.");
+    type_into(find<wxTextCtrl>("soap_plan", ed), "Continue twice weekly; home exercises.");
+    EXPECT_EQ(ed->field_error("pain_before"), "");
+    EXPECT_TRUE(ed->presenter().validate().empty());
+
+    auto* sign = find<wxButton>("note_sign", ed);
+    ASSERT_TRUE(sign);
+    click(sign);
+    ASSERT_TRUE(pump_until([&] { return ed->presenter().is_signed(); }, 5000)) << ed->status().utf8_str();
+    const auto st = session_.record->notes->status_for_appointment(appt);
+    ASSERT_TRUE(st);
+    EXPECT_EQ(st->status, core::NoteStatus::Signed);
+    EXPECT_EQ(st->author, "demo");
+    // The billing preview: three spinal regions are CMT 3-4 regions.
+    auto* billing = find<wxListCtrl>("note_billing", ed);
+    ASSERT_TRUE(billing);
+    ASSERT_GE(billing->GetItemCount(), 1);
+    EXPECT_EQ(billing->GetItemText(0), "98941");
+    EXPECT_FALSE(pain_before->IsEnabled());
+    ed->show_field("care");
+    pump(200);
+    shoot(ed, "note-editor");
+    ed->Destroy();
+    pump(50);
+}
+
+TEST_F(GuiTest, SignInRefusesAWrongPasswordAndAcceptsTheRightOne) {
+    auto* dlg = new LoginDialog(nullptr, *session_.record, SignIn::Password,
+                                wx(session_.display));
+    dlg->Show();
+    dlg->Raise();
+    pump(300);
+    auto* name = find<wxTextCtrl>("login_name", dlg);
+    auto* password = find<wxTextCtrl>("login_password", dlg);
+    auto* ok = find<wxButton>("login_ok", dlg);
+    ASSERT_TRUE(name && password && ok);
+    type_into(name, "demo");
+    type_into(password, "not-the-password");
+    click(ok);
+    ASSERT_TRUE(pump_until([&] { return !dlg->message().empty(); }, 5000));
+    EXPECT_EQ(dlg->message(), "Wrong user name or password.");
+    EXPECT_FALSE(dlg->user());
+    EXPECT_EQ(password->GetValue(), "");
+    shoot(dlg, "login");
+    type_into(password, kDemoPassword);
+    click(ok);
+    ASSERT_TRUE(pump_until([&] { return dlg->user().has_value(); }, 5000)) << dlg->message().utf8_str();
+    EXPECT_EQ(dlg->user()->name, "demo");
+    dlg->Destroy();
+    pump(50);
+}
+
+TEST_F(GuiTest, AutoLogoffLocksKeepsTheDraftAndUnlocksWithThePassword) {
+    MainFrame& f = open_frame();
+    ASSERT_TRUE(f.user());
+    const core::Id appt = open_chiropractic_visit(session_);
+    ASSERT_NE(appt, 0);
+    NoteEditor* ed = f.open_note(appt);
+    ASSERT_TRUE(ed);
+    pump(200);
+    auto& p = ed->presenter();
+    p.set_field("care", "maintenance");
+    p.set_field("spinal_regions", nlohmann::json::array({"thoracic"}));
+    p.set_field_text("symptoms", "Stiff mid back");
+    auto* subjective = find<wxTextCtrl>("soap_subjective", ed);
+    ASSERT_TRUE(subjective);
+    subjective->ChangeValue("Unsaved words typed just before the break");
+    p.set_section("subjective", "Unsaved words typed just before the break");
+    EXPECT_FALSE(session_.record->notes->status_for_appointment(appt));
+
+    // A tiny time-out: no input for 600 ms locks the app.
+    f.set_user(*f.user(), std::chrono::milliseconds{600});
+    ASSERT_TRUE(pump_until([&] { return f.locked(); }, 5000));
+    EXPECT_FALSE(ed->IsShown());
+    // The draft was saved before locking: nothing is lost.
+    const auto st = session_.record->notes->status_for_appointment(appt);
+    ASSERT_TRUE(st);
+    EXPECT_EQ(st->status, core::NoteStatus::Draft);
+    EXPECT_EQ(session_.record->notes->find(st->id)->content.subjective,
+              "Unsaved words typed just before the break");
+    auto* pw = find<wxTextCtrl>("unlock_password", &f);
+    auto* unlock = find<wxButton>("unlock_button", &f);
+    ASSERT_TRUE(pw && unlock);
+    EXPECT_TRUE(pw->IsShownOnScreen());
+    type_into(pw, "wrong-password");
+    click(unlock);
+    ASSERT_TRUE(pump_until([&] { return !f.lock_message().empty(); }, 5000));
+    EXPECT_TRUE(f.locked());
+    shoot(&f, "auto-logoff");
+    type_into(pw, kDemoPassword);
+    click(unlock);
+    ASSERT_TRUE(pump_until([&] { return !f.locked(); }, 5000)) << f.lock_message().utf8_str();
+    EXPECT_TRUE(ed->IsShown());
+    EXPECT_EQ(subjective->GetValue(), "Unsaved words typed just before the break");
+    f.set_user(*f.user(), std::chrono::milliseconds{0});
+    ed->Destroy();
+    pump(50);
+}
+
+}  // namespace
+}  // namespace vertebra::ui::testing

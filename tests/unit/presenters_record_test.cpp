@@ -1,0 +1,255 @@
+// Chart, note editor, sign-in and users presenters over a real SQLite demo clinic with the real
+// therapy-module plugins (the clinical record as the desktop app shows it).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <random>
+
+#include "vertebra/ui/chart_presenter.hpp"
+#include "vertebra/ui/desktop_session.hpp"
+#include "vertebra/ui/login_presenter.hpp"
+#include "vertebra/ui/note_editor_presenter.hpp"
+
+using namespace vertebra;
+using namespace vertebra::core;
+using namespace vertebra::ui;
+
+namespace {
+
+namespace fs = std::filesystem;
+
+LocalDate today() { return LocalDate{date::year{2026} / 11 / 25}; }
+
+class RecordPresenterTest : public ::testing::Test {
+protected:
+    fs::path dir;
+    ClinicSession s;
+    std::optional<Principal> demo;
+
+    void SetUp() override {
+        std::random_device rd;
+        dir = fs::temp_directory_path() / ("vertebra-record-" + std::to_string(rd()));
+        fs::create_directories(dir);
+        DesktopOptions o;
+        o.demo = true;
+        o.db_url = "sqlite:" + (dir / "clinic.db").string();
+        o.plugin_dirs = {VERTEBRA_UNIT_PLUGIN_DIR};
+        s = open_clinic_session(o, today());
+        ASSERT_TRUE(s.seeded_now);
+        ASSERT_EQ(s.modules->status("chiropractic").state, ModuleState::Running)
+            << s.modules->status("chiropractic").error;
+        auto r = sign_in_demo(*s.record, "test");
+        ASSERT_TRUE(r.who) << r.message;
+        demo = r.who;
+    }
+    void TearDown() override {
+        s = ClinicSession{};
+        std::error_code ec;
+        fs::remove_all(dir, ec);
+    }
+    /// A patient of the demo record with a plan.
+    Id patient_with_plan() {
+        for (const auto& p : s.repo().find_patients("", 100))
+            if (!s.record->plans->plans_for_patient(p.id).empty()) return p.id;
+        return 0;
+    }
+    /// The chiropractor's first appointment on or after today that has no note.
+    Appointment open_chiropractic_visit() {
+        const auto zone = s.scheduler->zone();
+        Id chiro = 0;
+        for (const auto& p : s.repo().practitioners())
+            if (p.has_discipline("chiropractic") && !chiro) chiro = p.id;
+        AppointmentQuery q{zone.start_of_day(today()), zone.start_of_day(today() + date::days{14}),
+                           {chiro}, {}, {}, false};
+        for (const auto& a : s.repo().appointments(q))
+            if (!s.record->notes->status_for_appointment(a.id)) return a;
+        ADD_FAILURE() << "no open chiropractic visit";
+        return {};
+    }
+};
+
+TEST(ChartTrendTest, BaselineMcidLineAndMetPoints) {
+    ClinicZone zone("America/New_York");
+    std::vector<outcomes::Observation> obs;
+    const double values[] = {8, 7, 6, 5};
+    for (int i = 0; i < 4; ++i) {
+        outcomes::Observation o;
+        o.patient_id = 1;
+        o.measure = outcomes::Measure::Nrs;
+        o.value = values[i];
+        o.taken_at = from_epoch(1772442000 + i * 7 * 86400);
+        obs.push_back(o);
+    }
+    outcomes::Observation odi;
+    odi.measure = outcomes::Measure::Odi;
+    odi.value = 40;
+    odi.taken_at = from_epoch(1772442000);
+    obs.push_back(odi);
+    const auto t = make_trend(outcomes::Measure::Nrs, obs, zone, 4.0);
+    ASSERT_EQ(t.points.size(), 4u);
+    EXPECT_EQ(*t.baseline, 8);
+    // NRS MCID: 2 points or 30 %: from 8 the 2-point drop (6) comes before 30 % (5.6).
+    EXPECT_DOUBLE_EQ(*t.mcid_line, 6.0);
+    EXPECT_FALSE(t.points[0].mcid_met);
+    EXPECT_FALSE(t.points[1].mcid_met);
+    EXPECT_TRUE(t.points[2].mcid_met);
+    EXPECT_TRUE(t.points[3].mcid_met);
+    EXPECT_EQ(*t.target, 4.0);
+    EXPECT_EQ(t.summary, "8 → 5 (−3, MCID met)");
+    const auto o = make_trend(outcomes::Measure::Odi, obs, zone);
+    ASSERT_EQ(o.points.size(), 1u);
+    // ODI 40: 10 points (30) vs 30 % (28): the line is at 30.
+    EXPECT_DOUBLE_EQ(*o.mcid_line, 30.0);
+    EXPECT_EQ(o.summary, "baseline 40");
+    EXPECT_EQ(make_trend(outcomes::Measure::Rmdq, obs, zone).summary, "no scores yet");
+}
+
+TEST(IdleClockTest, ExpiresOnlyAfterTheTimeoutWithoutInput) {
+    using namespace std::chrono;
+    IdleClock c(milliseconds{500});
+    const auto t0 = steady_clock::now();
+    c.activity(t0);
+    EXPECT_FALSE(c.expired(t0 + milliseconds{499}));
+    EXPECT_TRUE(c.expired(t0 + milliseconds{500}));
+    c.activity(t0 + milliseconds{400});
+    EXPECT_FALSE(c.expired(t0 + milliseconds{800}));
+    c.set_timeout(milliseconds{0});  // 0 = never
+    EXPECT_FALSE(c.expired(t0 + hours{5}));
+}
+
+TEST_F(RecordPresenterTest, DemoChartShowsPlanTimelineAndTrendsFromCore) {
+    EXPECT_GE(s.record_seed.plans, 1);
+    const Id pid = patient_with_plan();
+    ASSERT_NE(pid, 0);
+    const auto c = load_chart(*s.record, *demo, pid, today());
+    EXPECT_TRUE(c.has_plan);
+    EXPECT_EQ(c.plan_status, "active");
+    EXPECT_FALSE(c.components.empty());
+    EXPECT_FALSE(c.care_team.empty());
+    EXPECT_FALSE(c.goals.empty());
+    ASSERT_TRUE(c.next_review.has_value());
+    EXPECT_GE(*c.next_review, today());
+    EXPECT_NE(c.header.find("years"), std::string::npos) << c.header;
+    // The trend is exactly the stored NRS scores, oldest first.
+    const auto nrs = s.record->outcomes->observations(pid, outcomes::Measure::Nrs);
+    ASSERT_EQ(c.nrs.points.size(), nrs.size());
+    ASSERT_GE(nrs.size(), 3u);
+    for (std::size_t i = 0; i < nrs.size(); ++i) EXPECT_EQ(c.nrs.points[i].value, nrs[i].value);
+    EXPECT_EQ(*c.nrs.baseline, nrs.front().value);
+    EXPECT_DOUBLE_EQ(*c.nrs.mcid_line, std::max(nrs.front().value - 2, nrs.front().value * 0.7));
+    EXPECT_FALSE(c.odi.points.empty());
+    // Chiropractic sessions done are the completed linked visits.
+    bool chiro_component = false;
+    for (const auto& row : c.components)
+        if (row.kind == "Chiropractic") {
+            chiro_component = true;
+            EXPECT_EQ(row.left, std::max(0, row.planned - row.done));
+        }
+    EXPECT_TRUE(chiro_component);
+    // Timeline: newest first, with appointments, scores, signed notes and the plan.
+    std::set<std::string> kinds;
+    for (std::size_t i = 0; i < c.timeline.size(); ++i) {
+        kinds.insert(c.timeline[i].kind);
+        if (i) EXPECT_GE(c.timeline[i - 1].at, c.timeline[i].at);
+    }
+    for (const char* k : {"appointment", "score", "note", "plan"}) EXPECT_TRUE(kinds.count(k)) << k;
+    EXPECT_THROW(load_chart(*s.record, *demo, 999999, today()), Error);
+}
+
+TEST_F(RecordPresenterTest, NoteEditorValidatesInlineSignsAndPreviewsBilling) {
+    const Appointment a = open_chiropractic_visit();
+    NoteEditorPresenter ed(*s.record, *demo, a.id, [] { return from_epoch(1795000000); });
+    ASSERT_TRUE(ed.schema());
+    EXPECT_EQ(ed.schema()->id, "session_note");
+    EXPECT_NE(ed.title().find("Chiropractic session note"), std::string::npos);
+    EXPECT_FALSE(ed.note_id());
+
+    ed.set_field_text("pain_before", "seven");
+    auto problems = ed.validate();
+    ASSERT_TRUE(problems.count("pain_before"));
+    EXPECT_NE(problems["pain_before"].find("Pain before"), std::string::npos);
+    EXPECT_TRUE(problems.count("care"));      // required, not chosen yet
+    EXPECT_TRUE(problems.count("symptoms"));  // required
+    ed.set_field_text("pain_before", "12");
+    problems = ed.validate();
+    ASSERT_TRUE(problems.count("pain_before"));
+    EXPECT_NE(problems["pain_before"].find("10"), std::string::npos) << problems["pain_before"];
+
+    // Signing an incomplete form changes nothing.
+    EXPECT_FALSE(ed.sign().empty());
+    EXPECT_FALSE(ed.is_signed());
+    EXPECT_FALSE(s.record->notes->status_for_appointment(a.id));
+
+    ed.set_field("care", "active");
+    ed.set_field("spinal_regions", nlohmann::json::array({"cervical", "lumbar", "pelvic"}));
+    ed.set_field("part_lumbar", nlohmann::json::array({"P", "T"}));
+    ed.set_field_text("symptoms", "Low back pain after lifting");
+    ed.set_field_text("pain_before", "7");
+    ed.set_field_text("pain_after", "4");
+    ed.set_section("subjective", "Pain 7/10 since Monday.");
+    EXPECT_TRUE(ed.validate().empty());
+    ed.autosave();
+    ASSERT_TRUE(ed.note_id());
+    const auto draft = s.record->notes->status(*ed.note_id());
+    ASSERT_TRUE(draft);
+    EXPECT_EQ(draft->status, NoteStatus::Draft);
+    EXPECT_EQ(ed.billing_preview().problem, "Sign the note to see the claim lines.");
+
+    EXPECT_TRUE(ed.sign().empty());
+    EXPECT_TRUE(ed.is_signed());
+    EXPECT_EQ(s.record->notes->status(*ed.note_id())->status, NoteStatus::Signed);
+    EXPECT_FALSE(ed.signature_lines().empty());
+    // Three spinal regions: CMT 3-4 regions (98941), from the module's own rules.
+    const auto bill = ed.billing_preview("commercial");
+    EXPECT_EQ(bill.problem, "");
+    ASSERT_FALSE(bill.lines.empty());
+    EXPECT_EQ(bill.lines.front().code, "98941");
+    EXPECT_GT(bill.total_cents, 0);
+
+    EXPECT_THROW(ed.addend("", "typo"), Error);
+    ed.addend("Pain after was 3, not 4", "Pain after: 3/10.");
+    EXPECT_EQ(ed.signature_lines().size(), 2u);
+    // A signed note reopens signed.
+    NoteEditorPresenter again(*s.record, *demo, a.id);
+    EXPECT_TRUE(again.is_signed());
+    EXPECT_EQ(again.field("care"), "active");
+}
+
+TEST_F(RecordPresenterTest, SignInWrongAndRightPasswordsAndLockout) {
+    EXPECT_EQ(sign_in_kind(*s.record, true), SignIn::Automatic);
+    EXPECT_EQ(sign_in_kind(*s.record, false), SignIn::Password);
+    UsersPresenter users(*s.record, *demo);
+    EXPECT_EQ(users.add("frank", "front_desk", "desk-pass-1", "desk-pass-2"),
+              "The two passwords differ.");
+    EXPECT_EQ(users.add("frank", "front_desk", "desk-pass-1", "desk-pass-1"), "");
+    EXPECT_NE(users.add("frank", "front_desk", "x", "x"), "");  // taken
+    auto wrong = sign_in(*s.record, "frank", "nope", "test");
+    EXPECT_FALSE(wrong.who);
+    EXPECT_EQ(wrong.message, "Wrong user name or password.");
+    auto right = sign_in(*s.record, "frank", "desk-pass-1", "test");
+    ASSERT_TRUE(right.who) << right.message;
+    EXPECT_TRUE(right.who->has(Permission::ScheduleWrite));
+    EXPECT_FALSE(right.who->has(Permission::NoteRead));
+    // Front desk may not manage users.
+    UsersPresenter as_desk(*s.record, *right.who);
+    EXPECT_NE(as_desk.add("gina", "therapist", "p-123456", "p-123456"), "");
+    // Lockout at the threshold, then the owner unlocks.
+    const int threshold = s.record->auth->settings().lockout_threshold;
+    for (int i = 0; i < threshold; ++i) sign_in(*s.record, "frank", "bad", "test");
+    auto locked = sign_in(*s.record, "frank", "desk-pass-1", "test");
+    EXPECT_FALSE(locked.who);
+    EXPECT_NE(locked.message.find("locked"), std::string::npos) << locked.message;
+    bool shown_locked = false;
+    for (const auto& row : users.rows())
+        if (row.name == "frank") shown_locked = row.locked;
+    EXPECT_TRUE(shown_locked);
+    EXPECT_EQ(users.unlock("frank"), "");
+    EXPECT_TRUE(sign_in(*s.record, "frank", "desk-pass-1", "test").who);
+    // Unlocking a locked-off session needs the same user's password.
+    EXPECT_FALSE(unlock_session(*s.record, *demo, "desk-pass-1", "test").who);
+    EXPECT_TRUE(unlock_session(*s.record, *demo, kDemoPassword, "test").who);
+    EXPECT_EQ(idle_timeout(*s.record),
+              std::chrono::minutes{s.record->auth->settings().idle_logoff_minutes});
+}
+
+}  // namespace

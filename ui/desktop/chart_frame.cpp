@@ -1,0 +1,185 @@
+// The patient chart window. Everything it shows comes from load_chart (the chart presenter).
+#include "chart_frame.hpp"
+
+#include <wx/accel.h>
+#include <wx/listctrl.h>
+#include <wx/panel.h>
+#include <wx/sizer.h>
+#include <wx/statline.h>
+#include <wx/stattext.h>
+
+#include "trend_plot.hpp"
+#include "ui_text.hpp"
+
+namespace vertebra::ui {
+
+namespace {
+
+wxStaticText* heading(wxWindow* parent, const wxString& text) {
+    auto* t = new wxStaticText(parent, wxID_ANY, text);
+    t->SetFont(t->GetFont().Bold());
+    t->SetForegroundColour(wxColour(0x1F, 0x4E, 0x79));
+    return t;
+}
+
+wxString kind_label(const std::string& kind) {
+    if (kind == "appointment") return _("Visit");
+    if (kind == "note") return _("Note");
+    if (kind == "score") return _("Score");
+    if (kind == "injection") return _("Injection");
+    if (kind == "medication") return _("Medication");
+    if (kind == "plan") return _("Plan");
+    if (kind == "task") return _("Task");
+    if (kind == "addendum") return _("Addendum");
+    return wx(kind);
+}
+
+}  // namespace
+
+ChartFrame::ChartFrame(wxWindow* parent, RecordServices& r, const core::Principal& who,
+                       core::Id patient_id, LocalDate today)
+    : wxFrame(parent, wxID_ANY, _("Patient chart"), wxDefaultPosition, wxSize(1240, 860)),
+      r_(r), who_(who), patient_id_(patient_id), today_(today) {
+    SetName("chart_frame");
+    root_ = new wxPanel(this);
+    auto* v = new wxBoxSizer(wxVERTICAL);
+
+    name_ = new wxStaticText(root_, wxID_ANY, wxString());
+    name_->SetFont(name_->GetFont().Bold().Scaled(1.5f));
+    header_ = new wxStaticText(root_, wxID_ANY, wxString());
+    header_->SetForegroundColour(wxColour(0x55, 0x55, 0x55));
+    v->Add(name_, 0, wxLEFT | wxRIGHT | wxTOP, 14);
+    v->Add(header_, 0, wxLEFT | wxRIGHT | wxBOTTOM, 14);
+    v->Add(new wxStaticLine(root_), 0, wxEXPAND | wxLEFT | wxRIGHT, 14);
+
+    auto* columns = new wxBoxSizer(wxHORIZONTAL);
+    // Left: the plan.
+    auto* left = new wxBoxSizer(wxVERTICAL);
+    left->Add(heading(root_, _("Treatment plan")), 0, wxBOTTOM, 4);
+    plan_title_ = new wxStaticText(root_, wxID_ANY, wxString());
+    plan_title_->SetFont(plan_title_->GetFont().Bold());
+    plan_info_ = new wxStaticText(root_, wxID_ANY, wxString());
+    left->Add(plan_title_, 0, wxBOTTOM, 2);
+    left->Add(plan_info_, 0, wxBOTTOM, 8);
+    flags_ = new wxStaticText(root_, wxID_ANY, wxString());
+    flags_->SetForegroundColour(wxColour(0xB0, 0x1E, 0x1E));
+    left->Add(flags_, 0, wxBOTTOM, 6);
+    left->Add(heading(root_, _("Goals")), 0, wxBOTTOM, 2);
+    goals_ = new wxStaticText(root_, wxID_ANY, wxString());
+    left->Add(goals_, 0, wxBOTTOM, 8);
+    left->Add(heading(root_, _("Components")), 0, wxBOTTOM, 4);
+    components_ = new wxListCtrl(root_, wxID_ANY, wxDefaultPosition, wxSize(-1, 150),
+                                 wxLC_REPORT | wxLC_SINGLE_SEL, wxDefaultValidator,
+                                 "chart_components");
+    components_->AppendColumn(_("Component"), wxLIST_FORMAT_LEFT, 230);
+    components_->AppendColumn(_("Practitioner"), wxLIST_FORMAT_LEFT, 170);
+    components_->AppendColumn(_("Done"), wxLIST_FORMAT_RIGHT, 55);
+    components_->AppendColumn(_("Booked"), wxLIST_FORMAT_RIGHT, 60);
+    components_->AppendColumn(_("Left"), wxLIST_FORMAT_RIGHT, 50);
+    left->Add(components_, 0, wxEXPAND | wxBOTTOM, 8);
+    left->Add(heading(root_, _("Care team")), 0, wxBOTTOM, 2);
+    team_ = new wxStaticText(root_, wxID_ANY, wxString());
+    left->Add(team_, 0, wxBOTTOM, 8);
+    left->Add(heading(root_, _("Care-team tasks")), 0, wxBOTTOM, 4);
+    tasks_ = new wxListCtrl(root_, wxID_ANY, wxDefaultPosition, wxSize(-1, 110),
+                            wxLC_REPORT | wxLC_SINGLE_SEL, wxDefaultValidator, "chart_tasks");
+    tasks_->AppendColumn(_("Task"), wxLIST_FORMAT_LEFT, 330);
+    tasks_->AppendColumn(_("Who"), wxLIST_FORMAT_LEFT, 100);
+    tasks_->AppendColumn(_("Due"), wxLIST_FORMAT_LEFT, 110);
+    left->Add(tasks_, 1, wxEXPAND);
+    columns->Add(left, 5, wxEXPAND | wxALL, 14);
+
+    // Right: the trends, then the timeline.
+    auto* right = new wxBoxSizer(wxVERTICAL);
+    right->Add(heading(root_, _("Outcomes")), 0, wxBOTTOM, 4);
+    nrs_ = new TrendPlot(root_, "chart_nrs_plot");
+    odi_ = new TrendPlot(root_, "chart_odi_plot");
+    right->Add(nrs_, 1, wxEXPAND | wxBOTTOM, 8);
+    right->Add(odi_, 1, wxEXPAND | wxBOTTOM, 10);
+    right->Add(heading(root_, _("Timeline")), 0, wxBOTTOM, 4);
+    timeline_ = new wxListCtrl(root_, wxID_ANY, wxDefaultPosition, wxSize(-1, 200),
+                               wxLC_REPORT | wxLC_SINGLE_SEL, wxDefaultValidator, "chart_timeline");
+    timeline_->AppendColumn(_("When"), wxLIST_FORMAT_LEFT, 140);
+    timeline_->AppendColumn(_("What"), wxLIST_FORMAT_LEFT, 90);
+    timeline_->AppendColumn(_("Details"), wxLIST_FORMAT_LEFT, 400);
+    right->Add(timeline_, 1, wxEXPAND);
+    columns->Add(right, 6, wxEXPAND | wxTOP | wxBOTTOM | wxRIGHT, 14);
+    v->Add(columns, 1, wxEXPAND);
+    root_->SetSizer(v);
+
+    wxAcceleratorEntry keys[] = {{wxACCEL_NORMAL, WXK_ESCAPE, wxID_CLOSE},
+                                 {wxACCEL_CTRL, 'W', wxID_CLOSE},
+                                 {wxACCEL_NORMAL, WXK_F5, wxID_REFRESH}};
+    SetAcceleratorTable(wxAcceleratorTable(3, keys));
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) { Close(); }, wxID_CLOSE);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) { reload(); }, wxID_REFRESH);
+    reload();
+}
+
+void ChartFrame::reload() {
+    data_ = load_chart(r_, who_, patient_id_, today_);
+    fill();
+}
+
+void ChartFrame::fill() {
+    const auto& d = data_;
+    SetTitle(wxString::Format(_("%s - Patient chart"), wx(d.patient.name)));
+    name_->SetLabel(wx(d.patient.name));
+    header_->SetLabel(wx(d.header));
+    if (d.has_plan) {
+        plan_title_->SetLabel(wx(d.plan_title));
+        wxString info = wxString::Format(_("%s, started %s"), key_label(d.plan_status),
+                                         format_day(d.plan_start, true));
+        if (d.next_review)
+            info += wxString::Format(_(", next review %s"), format_day(*d.next_review, true));
+        if (!d.review_sentence.empty()) info += "\n" + wx(d.review_sentence);
+        plan_info_->SetLabel(info);
+        wxString goals;
+        for (const auto& g : d.goals) goals += wxString::FromUTF8("\u2022 ") + wx(g) + "\n";
+        goals_->SetLabel(goals.Trim());
+        wxString team;
+        for (const auto& m : d.care_team) team += wxString::FromUTF8("\u2022 ") + wx(m) + "\n";
+        team_->SetLabel(team.Trim());
+    } else {
+        plan_title_->SetLabel(_("No treatment plan yet"));
+        plan_info_->SetLabel(_("Create one with vertebra-cli plan create (plan editing in the app is not done yet)."));
+        goals_->SetLabel(wxString());
+        team_->SetLabel(wxString());
+    }
+    wxString flags;
+    for (const auto& f : d.flags) flags += wxString::FromUTF8("\u26A0 ") + wx(f) + "\n";
+    flags_->SetLabel(flags.Trim());
+    flags_->Show(!d.flags.empty());
+
+    components_->DeleteAllItems();
+    for (const auto& c : d.components) {
+        const long i = components_->InsertItem(components_->GetItemCount(),
+                                               wx(c.kind + ": " + c.title));
+        components_->SetItem(i, 1, c.practitioner.empty() ? _("not assigned") : wx(c.practitioner));
+        components_->SetItem(i, 2, c.planned ? wxString::Format("%d", c.done) : wxString());
+        components_->SetItem(i, 3, c.planned ? wxString::Format("%d", c.booked) : wxString());
+        components_->SetItem(i, 4, c.planned ? wxString::Format("%d", c.left) : wxString("-"));
+    }
+    tasks_->DeleteAllItems();
+    for (const auto& t : d.tasks) {
+        const long i = tasks_->InsertItem(tasks_->GetItemCount(), wx(t.text));
+        tasks_->SetItem(i, 1, t.who.empty() ? _("care team") : wx(t.who));
+        tasks_->SetItem(i, 2, t.due ? format_day(*t.due, false) : wxString());
+        if (t.overdue) tasks_->SetItemTextColour(i, wxColour(0xB0, 0x1E, 0x1E));
+        if (t.done) tasks_->SetItemTextColour(i, wxColour(0x90, 0x90, 0x90));
+    }
+    if (d.tasks.empty()) tasks_->InsertItem(0, _("Nothing to do for this patient."));
+
+    const auto zone = r_.scheduler.zone();
+    timeline_->DeleteAllItems();
+    for (const auto& e : d.timeline) {
+        const long i = timeline_->InsertItem(timeline_->GetItemCount(), wx(zone.format_short(e.at)));
+        timeline_->SetItem(i, 1, kind_label(e.kind));
+        timeline_->SetItem(i, 2, wx(e.text));
+    }
+    nrs_->set_series(d.nrs);
+    odi_->set_series(d.odi);
+    root_->Layout();
+}
+
+}  // namespace vertebra::ui

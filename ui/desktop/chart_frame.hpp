@@ -1,0 +1,51 @@
+// The patient chart window: demographics, the active plan, outcome trends, tasks and timeline.
+#pragma once
+
+#include <wx/frame.h>
+
+#include "vertebra/ui/chart_presenter.hpp"
+
+class wxListCtrl;
+class wxStaticText;
+class wxPanel;
+
+namespace vertebra::ui {
+
+class TrendPlot;
+
+class ChartFrame : public wxFrame {
+public:
+    ChartFrame(wxWindow* parent, RecordServices& r, const core::Principal& who,
+               core::Id patient_id, LocalDate today);
+    /// Re-reads the chart (after a note was signed, a score recorded...).
+    void reload();
+    const ChartData& data() const { return data_; }
+    core::Id patient_id() const { return patient_id_; }
+    TrendPlot* nrs_plot() { return nrs_; }
+    TrendPlot* odi_plot() { return odi_; }
+    wxListCtrl* timeline() { return timeline_; }
+
+private:
+    void fill();
+
+    RecordServices& r_;
+    core::Principal who_;
+    core::Id patient_id_;
+    LocalDate today_;
+    ChartData data_;
+    wxPanel* root_ = nullptr;
+    wxStaticText* name_ = nullptr;
+    wxStaticText* header_ = nullptr;
+    wxStaticText* plan_title_ = nullptr;
+    wxStaticText* plan_info_ = nullptr;
+    wxStaticText* goals_ = nullptr;
+    wxStaticText* team_ = nullptr;
+    wxStaticText* flags_ = nullptr;
+    wxListCtrl* components_ = nullptr;
+    wxListCtrl* tasks_ = nullptr;
+    wxListCtrl* timeline_ = nullptr;
+    TrendPlot* nrs_ = nullptr;
+    TrendPlot* odi_ = nullptr;
+};
+
+}  // namespace vertebra::ui

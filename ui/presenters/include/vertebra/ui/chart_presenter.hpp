@@ -1,0 +1,96 @@
+// The patient chart as the desktop app shows it: demographics, the active plan, a timeline, the
+// NRS and ODI trends with baseline and MCID line, and care-team tasks. wx-free, read-only.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "vertebra/auth/auth.hpp"
+#include "vertebra/outcomes/mcid.hpp"
+#include "vertebra/ui/record_services.hpp"
+
+namespace vertebra::ui {
+
+/// One point of a trend plot.
+struct TrendPoint {
+    Instant taken_at;
+    LocalDate day;         ///< in the clinic's zone
+    double value = 0;
+    bool mcid_met = false; ///< this score's change from baseline reaches the MCID
+};
+
+/// One measure over time, ready to draw.
+struct TrendSeries {
+    core::outcomes::Measure measure = core::outcomes::Measure::Nrs;
+    std::string title;           ///< "Pain (NRS 0-10)"
+    double scale_max = 10;       ///< the measure's range is 0..scale_max
+    std::vector<TrendPoint> points;
+    std::optional<double> baseline;   ///< the first score
+    /// The score at or below which the change from baseline counts as clinically important
+    /// (the easier of the absolute and relative MCID thresholds, RULES.md §7).
+    std::optional<double> mcid_line;
+    std::optional<double> target;     ///< the plan's goal for this measure, if any
+    std::string summary;              ///< "7 → 3 (−4, MCID met)"
+};
+
+struct TimelineEntry {
+    Instant at;
+    std::string kind;  ///< "appointment", "note", "score", "injection", "medication", "plan"
+    std::string text;
+};
+
+struct ComponentRow {
+    std::string title;
+    std::string kind;          ///< human: "Chiropractic"
+    std::string practitioner;  ///< "" = not assigned
+    int done = 0;              ///< completed sessions
+    int booked = 0;            ///< still booked
+    int planned = 0;           ///< 0 = not session-based (medication, lifestyle)
+    int left = 0;              ///< planned - done
+};
+
+struct TaskRow {
+    std::string text;
+    std::string who;   ///< assignee, "" = the care team
+    std::optional<LocalDate> due;
+    bool done = false;
+    bool overdue = false;
+};
+
+struct ChartData {
+    core::Patient patient;
+    std::optional<int> age;
+    std::string header;  ///< "46 years · born 1980-03-04 · phone 555-0110 · patient #12"
+    // The active plan (else the newest draft).
+    bool has_plan = false;
+    core::Id plan_id = 0;
+    std::string plan_title;
+    std::string plan_status;
+    LocalDate plan_start{};
+    std::optional<LocalDate> next_review;
+    std::vector<std::string> goals;
+    std::vector<ComponentRow> components;
+    std::vector<std::string> care_team;  ///< "Dr. Maya Chen, DC — chiropractor (lead)"
+    std::vector<std::string> flags;      ///< review flag, unacknowledged findings
+    std::string review_sentence;         ///< the review's suggestion for the clinician
+    std::vector<TimelineEntry> timeline; ///< newest first
+    TrendSeries nrs;
+    TrendSeries odi;
+    std::vector<TaskRow> tasks;
+};
+
+/// Reads one patient's chart as `who` may see it (note contents need note.read and the care
+/// team; without them the timeline shows only a note's status). NotFound for an unknown patient.
+ChartData load_chart(RecordServices& r, const core::Principal& who, core::Id patient_id,
+                     LocalDate today);
+
+/// A trend from observations (oldest first) with baseline, MCID line and goal target.
+TrendSeries make_trend(core::outcomes::Measure m,
+                       const std::vector<core::outcomes::Observation>& observations,
+                       const ClinicZone& zone, std::optional<double> target = {});
+
+/// Patients whose name contains `text` (type-ahead of "Open chart").
+std::vector<core::Patient> find_patients(RecordServices& r, const std::string& text, int limit = 20);
+
+}  // namespace vertebra::ui

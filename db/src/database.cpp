@@ -139,7 +139,11 @@ DatabaseUrl DatabaseUrl::parse(std::string_view url) {
         if (eq == std::string::npos) throw invalid("db", "URL parameter '" + kv + "' has no value");
         add(percent_decode(kv.substr(0, eq)), percent_decode(kv.substr(eq + 1)));
     }
-    if (ci.find("application_name") == std::string::npos) add("application_name", "vertebra");
+    // "vertebra/schema-N": `server upgrade` finds workstations of an older schema by it
+    // (maintenance.cpp). A URL may still name its own application_name.
+    if (ci.find("application_name") == std::string::npos)
+        add("application_name", "vertebra/schema-" + std::to_string(Database::binary_schema_version(
+                                                         Backend::PostgreSQL)));
     u.conninfo = ci;
     u.display = "postgresql://" + (user.empty() ? "" : user + "@") + host +
                 (port.empty() ? "" : ":" + port) + "/" + dbname;

@@ -50,6 +50,10 @@ void register_user_commands(CLI::App& app, Context& ctx);
 void register_note_commands(CLI::App& app, Context& ctx);
 void register_audit_commands(CLI::App& app, Context& ctx);
 void register_billing_commands(CLI::App& app, Context& ctx);
+/// Deployment: `server init|upgrade|clients`, `info` (cmd_server.cpp); `backup`, `restore`,
+/// `migrate-to` (cmd_backup.cpp).
+void register_server_commands(CLI::App& app, Context& ctx);
+void register_backup_commands(CLI::App& app, Context& ctx);
 
 /// The plugin host, loaded on first use from --plugin-dir, $VERTEBRA_PLUGIN_PATH and the default
 /// dirs; lives until exit (cmd_modules.cpp).

@@ -28,6 +28,8 @@ int main(int argc, char** argv) {
     register_note_commands(app, ctx);
     register_audit_commands(app, ctx);
     register_billing_commands(app, ctx);
+    register_server_commands(app, ctx);
+    register_backup_commands(app, ctx);
 
     // Text that is not UTF-8 is refused before it can reach a database (PostgreSQL would reject
     // it, SQLite would store it and --json could not print it): docs/testing.md.

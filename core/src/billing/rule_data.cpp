@@ -4,30 +4,13 @@
 #include <cstdlib>
 
 #include "vertebra/common/error.hpp"
-
-#ifndef VERTEBRA_SOURCE_DIR
-#define VERTEBRA_SOURCE_DIR ""
-#endif
-#ifndef VERTEBRA_INSTALL_PREFIX
-#define VERTEBRA_INSTALL_PREFIX "/usr/local"
-#endif
-#ifndef VERTEBRA_INSTALL_DATA_DIR
-#define VERTEBRA_INSTALL_DATA_DIR "share/vertebra"
-#endif
+#include "vertebra/common/install_layout.hpp"
 
 namespace vertebra::core::billing {
 
 namespace fs = std::filesystem;
 
-fs::path data_dir() {
-    if (const char* env = std::getenv("VERTEBRA_DATA_DIR"); env && *env) return fs::path(env);
-    const std::string_view src = VERTEBRA_SOURCE_DIR;
-    std::error_code ec;
-    if (!src.empty() && fs::is_directory(fs::path(src) / "core" / "data" / "billing", ec))
-        return fs::path(src) / "core" / "data";
-    const fs::path installed(VERTEBRA_INSTALL_DATA_DIR);
-    return installed.is_absolute() ? installed : fs::path(VERTEBRA_INSTALL_PREFIX) / installed;
-}
+fs::path data_dir() { return shipped_data_dir(); }
 
 plugin_api::RuleData load_billing_data(const fs::path& dir_in) {
     const fs::path dir = (dir_in.empty() ? data_dir() : dir_in) / "billing";

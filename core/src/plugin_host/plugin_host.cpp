@@ -13,6 +13,7 @@
 #include <boost/dll/shared_library.hpp>
 
 #include "vertebra/common/error.hpp"
+#include "vertebra/common/install_layout.hpp"
 #include "vertebra/plugin_api/abi.hpp"
 
 namespace vertebra::core {
@@ -105,20 +106,21 @@ std::vector<fs::path> plugin_search_dirs(const PluginHostOptions& options) {
                 start = end + 1;
             }
         }
+        // Installed layout next to the program first (an unpacked or relocated package never
+        // falls back to a build tree); then the build tree when running from it; then the
+        // configured prefix.
         std::error_code ec;
         const fs::path build_plugins = VERTEBRA_PLUGIN_BUILD_DIR;
         const fs::path exe = boost::dll::program_location(ec);
-        if (!ec && is_within(exe, build_plugins.parent_path())) {
+        if (auto installed = installed_plugin_dir()) {
+            dirs.push_back(*installed);
+        } else if (!ec && is_within(exe, build_plugins.parent_path())) {
             dirs.push_back(build_plugins);
         } else {
-            fs::path installed = VERTEBRA_INSTALL_PLUGIN_DIR;
-            if (installed.is_relative()) installed = fs::path(VERTEBRA_INSTALL_PREFIX) / installed;
-            if (!fs::is_directory(installed, ec) && !exe.empty()) {
-                // Relocated install: <prefix>/bin/vertebra -> <prefix>/<libdir>/vertebra/plugins.
-                fs::path rel = fs::path(VERTEBRA_INSTALL_PLUGIN_DIR);
-                if (rel.is_relative()) installed = exe.parent_path().parent_path() / rel;
-            }
-            dirs.push_back(installed);
+            fs::path installed_dir = VERTEBRA_INSTALL_PLUGIN_DIR;
+            if (installed_dir.is_relative())
+                installed_dir = fs::path(VERTEBRA_INSTALL_PREFIX) / installed_dir;
+            dirs.push_back(installed_dir);
         }
     }
     std::vector<fs::path> unique;

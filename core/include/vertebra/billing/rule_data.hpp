@@ -11,8 +11,8 @@
 
 namespace vertebra::core::billing {
 
-/// Where shipped rule data lives: $VERTEBRA_DATA_DIR if set; else the source tree's core/data
-/// (a build-tree run); else ${prefix}/share/vertebra (an installed run).
+/// Where shipped rule data lives: core::shipped_data_dir() ($VERTEBRA_DATA_DIR; the installed
+/// layout next to the program; the source tree's core/data; ${prefix}/share/vertebra).
 std::filesystem::path data_dir();
 
 /// Loads every rule set of `<dir>/billing/*.json` (dir defaults to data_dir()). The file format

@@ -83,8 +83,8 @@ private:
 /// Validates against the shipped table. Throws Invalid (field "diagnosis") with hints.
 Icd10Code validate_icd10(const std::string& code, LocalDate date_of_service);
 
-/// Where shipped data lives: $VERTEBRA_DATA_DIR if set; else the source tree's core/data (a
-/// build-tree run); else ${prefix}/share/vertebra. Same rule as billing::data_dir().
+/// Where shipped data lives: core::shipped_data_dir() ($VERTEBRA_DATA_DIR; the installed layout
+/// next to the program; the source tree's core/data; ${prefix}/share/vertebra).
 std::filesystem::path plans_data_dir();
 
 }  // namespace vertebra::core::plans

@@ -40,15 +40,17 @@ struct PluginRecord {
 struct PluginHostOptions {
     /// Searched first, in order (--plugin-dir).
     std::vector<std::filesystem::path> dirs;
-    /// Also search $VERTEBRA_PLUGIN_PATH, then the build tree's plugin dir when the program runs
-    /// from the build tree, else <prefix>/lib/vertebra/plugins. Tests turn this off.
+    /// Also search $VERTEBRA_PLUGIN_PATH, then <program dir>/../lib/vertebra/plugins when it
+    /// exists (installed layout), else the build tree's plugin dir when the program runs from
+    /// the build tree, else <prefix>/lib/vertebra/plugins. Tests turn this off.
     bool default_dirs = true;
     /// Where module log lines go besides PluginRecord::messages (may be empty).
     std::function<void(const std::string& module_id, const std::string& line)> log;
 };
 
 /// The search path that `options` gives: explicit dirs, $VERTEBRA_PLUGIN_PATH (colon-separated),
-/// the build dir (only when running from the build tree) or the install dir. No duplicates.
+/// the installed dir next to the program, else the build dir (only when running from the build
+/// tree), else the configured install dir. No duplicates.
 std::vector<std::filesystem::path> plugin_search_dirs(const PluginHostOptions& options);
 
 /// A running module. Every call is guarded: an exception from the plugin becomes a

@@ -1,12 +1,21 @@
 // SOCI storage of therapy-module choices (enabled, by whom, when) and their audit trail.
 #include <memory>
 
+#include <unistd.h>
+
 #include "database_impl.hpp"
+#include "record_repository.hpp"
 #include "vertebra/plugins/module_settings.hpp"
 
 namespace vertebra::db {
 
 namespace {
+
+std::string host_name() {
+    char buf[256] = {};
+    if (gethostname(buf, sizeof buf - 1) != 0) return {};
+    return buf;
+}
 
 class ModuleSettingsRepositoryImpl final : public core::ModuleSettingsRepository {
 public:
@@ -52,6 +61,13 @@ public:
                        "VALUES (:id, " +
                            en_sql + ", :by, " + db_.ts("at") + ")",
                 soci::use(module_id), soci::use(en), soci::use(user), soci::use(at);
+            // A security event: into the hash-chained audit log too, in the same transaction.
+            core::AuditEvent event;
+            event.user = user;
+            event.action = enabled ? "module.enable" : "module.disable";
+            event.object = "module:" + module_id;
+            event.workstation = host_name();
+            append_audit(db_, event);
             return true;
         });
     }

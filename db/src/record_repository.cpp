@@ -537,6 +537,10 @@ public:
         return rows.front();
     }
 
+    std::vector<core::NoteStatusRow> notes_for_patient(core::Id patient_id) override {
+        return select_status(" WHERE patient_id = :k ORDER BY created_at, id", patient_id);
+    }
+
     void update_draft(const core::SessionNote& n, const AuditEvent& event) override {
         long long id = n.id, updated = to_epoch(n.updated_at);
         const auto& c = n.content;
@@ -645,14 +649,16 @@ private:
     std::vector<core::NoteStatusRow> select_status(const std::string& where, core::Id key) {
         return record_read(db_, [&] {
             std::vector<core::NoteStatusRow> out;
-            long long k = key, id = 0, appt = 0, patient = 0, signed_at = 0;
+            long long k = key, id = 0, appt = 0, patient = 0, signed_at = 0, created_at = 0;
             soci::indicator ai, si;
             std::string author, status;
             soci::statement st =
                 (db_.sql.prepare << "SELECT id, appointment_id, patient_id, author, status, " +
-                                        db_.epoch("signed_at") + " FROM note_status" + where,
+                                        db_.epoch("signed_at") + ", " + db_.epoch("created_at") +
+                                        " FROM note_status" + where,
                  soci::use(k), soci::into(id), soci::into(appt, ai), soci::into(patient),
-                 soci::into(author), soci::into(status), soci::into(signed_at, si));
+                 soci::into(author), soci::into(status), soci::into(signed_at, si),
+                 soci::into(created_at));
             st.execute();
             while (st.fetch()) {
                 core::NoteStatusRow r;
@@ -662,6 +668,7 @@ private:
                 r.author = author;
                 r.status = status == "signed" ? core::NoteStatus::Signed : core::NoteStatus::Draft;
                 if (si == soci::i_ok) r.signed_at = from_epoch(signed_at);
+                r.created_at = from_epoch(created_at);
                 out.push_back(r);
             }
             return out;

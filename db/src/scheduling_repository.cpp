@@ -194,27 +194,28 @@ Id SchedulingRepositoryImpl::add_patient(const core::Patient& p) {
     soci::indicator bi = p.birth_date ? soci::i_ok : soci::i_null;
     return in_write_transaction(db_, [&] {
         long long id = 0;
-        db_.sql << std::string("INSERT INTO patients (name, birth_date, phone, email) VALUES "
-                               "(:n, ") +
-                       (db_.pg() ? "CAST(:b AS date)" : ":b") + ", :ph, :em) RETURNING id",
+        db_.sql << std::string("INSERT INTO patients (name, birth_date, phone, email, payer) "
+                               "VALUES (:n, ") +
+                       (db_.pg() ? "CAST(:b AS date)" : ":b") + ", :ph, :em, :pay) RETURNING id",
             soci::use(p.name), soci::use(birth, bi), soci::use(p.phone), soci::use(p.email),
-            soci::into(id);
+            soci::use(p.payer), soci::into(id);
         return static_cast<Id>(id);
     });
 }
 
 namespace {
-/// Runs a patient query (columns id, name, birth date text, phone, email) and collects rows.
+/// Runs a patient query (columns id, name, birth date text, phone, email, payer) and collects
+/// rows.
 template <typename... Uses>
 std::vector<core::Patient> fetch_patients(soci::session& sql, const std::string& q, Uses&&... uses) {
     std::vector<core::Patient> out;
     long long id = 0;
-    std::string name, birth, phone, email;
+    std::string name, birth, phone, email, payer;
     soci::indicator birth_i = soci::i_null;
     soci::details::prepare_temp_type pt = (sql.prepare << q);
     (void)(pt, ..., std::forward<Uses>(uses));
     pt, soci::into(id), soci::into(name), soci::into(birth, birth_i), soci::into(phone),
-        soci::into(email);
+        soci::into(email), soci::into(payer);
     soci::statement st(pt);
     st.execute();
     while (st.fetch()) {
@@ -224,6 +225,7 @@ std::vector<core::Patient> fetch_patients(soci::session& sql, const std::string&
         if (birth_i == soci::i_ok && !birth.empty()) p.birth_date = parse_local_date(birth);
         p.phone = phone;
         p.email = email;
+        p.payer = payer;
         out.push_back(std::move(p));
     }
     return out;
@@ -235,7 +237,7 @@ std::optional<core::Patient> SchedulingRepositoryImpl::patient(Id id) {
         long long pid = id;
         std::string q = std::string("SELECT id, name, ") +
                         (db_.pg() ? "to_char(birth_date, 'YYYY-MM-DD')" : "birth_date") +
-                        ", phone, email FROM patients WHERE id = :id";
+                        ", phone, email, payer FROM patients WHERE id = :id";
         auto rows = fetch_patients(db_.sql, q, soci::use(pid));
         if (rows.empty()) return std::nullopt;
         return rows.front();
@@ -253,7 +255,7 @@ std::vector<core::Patient> SchedulingRepositoryImpl::find_patients(const std::st
         pattern = "%" + pattern + "%";
         std::string q = std::string("SELECT id, name, ") +
                         (db_.pg() ? "to_char(birth_date, 'YYYY-MM-DD')" : "birth_date") +
-                        ", phone, email FROM patients WHERE lower(name) LIKE lower(:p) ESCAPE "
+                        ", phone, email, payer FROM patients WHERE lower(name) LIKE lower(:p) ESCAPE "
                         "'\\' ORDER BY name, id LIMIT :l";
         return fetch_patients(db_.sql, q, soci::use(pattern), soci::use(limit));
     });
@@ -263,10 +265,10 @@ Id SchedulingRepositoryImpl::add_service(const core::Service& s) {
     std::string eq = join(s.equipment);
     return in_write_transaction(db_, [&] {
         long long id = 0;
-        db_.sql << "INSERT INTO services (name, minutes, discipline, equipment, module_id) VALUES "
-                   "(:n, :m, :d, :e, :mod) RETURNING id",
+        db_.sql << "INSERT INTO services (name, minutes, discipline, equipment, module_id, offer) "
+                   "VALUES (:n, :m, :d, :e, :mod, :off) RETURNING id",
             soci::use(s.name), soci::use(s.minutes), soci::use(s.discipline), soci::use(eq),
-            soci::use(s.module_id), soci::into(id);
+            soci::use(s.module_id), soci::use(s.offer), soci::into(id);
         return static_cast<Id>(id);
     });
 }
@@ -276,15 +278,15 @@ std::vector<core::Service> SchedulingRepositoryImpl::services() {
         std::vector<core::Service> out;
         long long id = 0;
         int minutes = 0;
-        std::string name, disc, eq, module;
+        std::string name, disc, eq, module, offer;
         soci::statement st =
-            (db_.sql.prepare << "SELECT id, name, minutes, discipline, equipment, module_id FROM "
-                                "services ORDER BY id",
+            (db_.sql.prepare << "SELECT id, name, minutes, discipline, equipment, module_id, offer "
+                                "FROM services ORDER BY id",
              soci::into(id), soci::into(name), soci::into(minutes), soci::into(disc),
-             soci::into(eq), soci::into(module));
+             soci::into(eq), soci::into(module), soci::into(offer));
         st.execute();
         while (st.fetch())
-            out.push_back(core::Service{id, name, minutes, disc, split_list(eq), module});
+            out.push_back(core::Service{id, name, minutes, disc, split_list(eq), module, offer});
         return out;
     });
 }

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "test_databases.hpp"
+#include "vertebra/audit/audit.hpp"
 #include "vertebra/plugins/module_settings.hpp"
 
 namespace vertebra::testing {
@@ -54,6 +55,16 @@ TEST_P(ModuleSettingsTest, EnableDisableIsAuditedAndSurvivesReconnecting) {
                   {"acupuncture", true, "manager", kAt + std::chrono::minutes(5)}}));
     EXPECT_EQ(repo->audit("").size(), 3u);
     EXPECT_FALSE(repo->find("chiropractic"));
+
+    // A security event: each change is also in the hash-chained audit log, which verifies.
+    auto log = again->audit()->all();
+    std::vector<std::string> changes;
+    for (const auto& e : log)
+        if (e.action.rfind("module.", 0) == 0) changes.push_back(e.action + " " + e.object);
+    EXPECT_EQ(changes, (std::vector<std::string>{"module.disable module:acupuncture",
+                                                 "module.enable module:acupuncture",
+                                                 "module.disable module:injections"}));
+    EXPECT_TRUE(core::verify_audit_chain(log).intact);
 }
 
 TEST_P(ModuleSettingsTest, IdsAreParametersNotSql) {

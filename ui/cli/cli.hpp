@@ -11,6 +11,8 @@
 #include <nlohmann/json.hpp>
 
 #include "vertebra/db/database.hpp"
+#include "vertebra/plans/repository.hpp"
+#include "vertebra/plugins/booking_checks.hpp"
 #include "vertebra/plugins/module_registry.hpp"
 #include "vertebra/scheduling/scheduler.hpp"
 
@@ -36,6 +38,8 @@ public:
 private:
     std::unique_ptr<db::Database> db_;
     std::unique_ptr<core::Scheduler> scheduler_;
+    std::unique_ptr<core::plans::AssessmentRepository> booking_assessments_;
+    std::unique_ptr<core::BookingChecks> booking_checks_;
 };
 
 // Each command group registers its subcommands; the callbacks run after parsing.
@@ -50,6 +54,8 @@ void register_user_commands(CLI::App& app, Context& ctx);
 void register_note_commands(CLI::App& app, Context& ctx);
 void register_audit_commands(CLI::App& app, Context& ctx);
 void register_billing_commands(CLI::App& app, Context& ctx);
+/// `task ...` and `timeline` (cmd_collab.cpp).
+void register_collaboration_commands(CLI::App& app, Context& ctx);
 /// Deployment: `server init|upgrade|clients`, `info` (cmd_server.cpp); `backup`, `restore`,
 /// `migrate-to` (cmd_backup.cpp).
 void register_server_commands(CLI::App& app, Context& ctx);

@@ -28,6 +28,18 @@ core::Scheduler& Context::scheduler() {
         // loaded only when a module's service is actually booked.
         scheduler_->set_service_guard(
             [this](const core::Service& s) { module_registry(*this, false).check_bookable(s); });
+        // The module's contraindications and coverage limits, for module services only.
+        scheduler_->set_booking_check(
+            [this](const core::Service& s, const std::vector<core::Appointment>& occurrences) {
+                if (s.module_id.empty()) return std::vector<core::BookingFinding>{};
+                if (!booking_checks_) {
+                    booking_assessments_ = database().assessments();
+                    booking_checks_ = std::make_unique<core::BookingChecks>(
+                        module_registry(*this, false), database().scheduling(),
+                        scheduler_->zone(), core::latest_assessment_records(*booking_assessments_));
+                }
+                return (*booking_checks_)(s, occurrences);
+            });
     }
     return *scheduler_;
 }

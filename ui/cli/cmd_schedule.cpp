@@ -44,7 +44,8 @@ json appointment_json(const core::Appointment& a, const ClinicZone& z) {
                 {"end", z.format_iso(a.end)},
                 {"status", core::to_string(a.status)},
                 {"cancel_reason", a.cancel_reason},
-                {"late_cancel", a.late_cancel}};
+                {"late_cancel", a.late_cancel},
+                {"notes", a.notes}};
 }
 
 /// 0 means "not given" for --minutes; negative values are refused.
@@ -188,7 +189,10 @@ void register_schedule_commands(CLI::App& app, Context& ctx) {
         add->add_option("--birth-date", *birth, "YYYY-MM-DD");
         add->add_option("--phone", *phone, "Phone");
         add->add_option("--email", *email, "E-mail");
-        add->callback([&ctx, name, birth, phone, email] {
+        auto payer = std::make_shared<std::string>("commercial");
+        add->add_option("--payer", *payer,
+                        "Payer id from the billing rule data (medicare, commercial, ...)");
+        add->callback([&ctx, name, birth, phone, email, payer] {
             core::Patient p;
             p.name = require_text(*name, "name");
             if (!birth->empty()) {
@@ -201,6 +205,11 @@ void register_schedule_commands(CLI::App& app, Context& ctx) {
             }
             p.phone = *phone;
             p.email = *email;
+            // The payer must be one the billing rules know (Invalid naming the known ones).
+            const auto utc_today = date::floor<date::days>(std::chrono::system_clock::now());
+            p.payer = core::BookingChecks::payer_ref(
+                          *payer, LocalDate{utc_today.time_since_epoch()})
+                          .id;
             ctx.print_id(ctx.database().scheduling().add_patient(p));
         });
         auto* find = patient->add_subcommand("find", "Find patients by name");
@@ -232,10 +241,23 @@ void register_schedule_commands(CLI::App& app, Context& ctx) {
         add->add_option("--discipline", *disc, "Discipline that delivers it")->required();
         add->add_option("--equipment", *eq, "Required equipment, comma-separated");
         add->add_option("--module", *module, "Therapy module offering it (e.g. chiropractic)");
-        add->callback([&ctx, name, minutes, disc, eq, module] {
+        auto offer = std::make_shared<std::string>();
+        add->add_option("--offer", *offer,
+                        "The module's service it stands for (e.g. facet), for coverage checks");
+        add->callback([&ctx, name, minutes, disc, eq, module, offer] {
             if (*minutes <= 0 || *minutes > 720) throw invalid("minutes", "must be between 1 and 720");
-            core::Service s{0, require_text(*name, "name"), *minutes, require_text(*disc, "discipline"),
-                            split_csv(*eq), *module};
+            if (!offer->empty()) {
+                if (module->empty()) throw invalid("offer", "needs --module");
+                const auto& m = module_registry(ctx, false).require_active(*module);
+                if (!m.service(*offer)) {
+                    std::string known;
+                    for (const auto& o : m.services()) known += (known.empty() ? "" : ", ") + o.key;
+                    throw invalid("offer", "module " + *module + " offers no service '" + *offer +
+                                               "' (known: " + known + ")");
+                }
+            }
+            core::Service s{0,           require_text(*name, "name"), *minutes,
+                            require_text(*disc, "discipline"), split_csv(*eq), *module, *offer};
             ctx.print_id(ctx.database().scheduling().add_service(s));
         });
         auto* list = service->add_subcommand("list", "List services");
@@ -244,7 +266,7 @@ void register_schedule_commands(CLI::App& app, Context& ctx) {
             for (const auto& s : ctx.database().scheduling().services()) {
                 arr.push_back({{"id", s.id}, {"name", s.name}, {"minutes", s.minutes},
                                {"discipline", s.discipline}, {"equipment", s.equipment},
-                               {"module", s.module_id}});
+                               {"module", s.module_id}, {"offer", s.offer}});
                 if (!ctx.json) std::cout << s.id << "\t" << s.name << "\t" << s.minutes << " min\n";
             }
             if (ctx.json) ctx.print_json(arr);
@@ -267,13 +289,20 @@ void register_schedule_commands(CLI::App& app, Context& ctx) {
         book->add_option("--minutes", *minutes, "Length (default: the service's)");
         book->add_option("--repeat", req->rrule, "RFC 5545 RRULE, e.g. FREQ=WEEKLY;BYDAY=MO;COUNT=8");
         book->add_option("--notes", req->notes, "Front-desk notes");
+        book->add_option("--override-reason", req->override_reason,
+                         "Book despite a blocking coverage or contraindication finding (recorded)");
         book->callback([&ctx, req, start, room_id, service_id, minutes] {
             core::BookingRequest r = *req;
             r.start = parse_local_datetime(*start, "start");
             if (*room_id) r.room_id = *room_id;
             if (*service_id) r.service_id = *service_id;
             if (book_minutes_given(*minutes)) r.minutes = *minutes;
-            print_ids(ctx, ctx.scheduler().book(r));
+            std::vector<core::BookingFinding> findings;
+            auto ids = ctx.scheduler().book(r, &findings);
+            // Warnings go to stderr, so that stdout keeps its contract (the ids).
+            for (const auto& f : findings)
+                std::cerr << "warning: " << f.reason << " [" << f.rule << "]\n";
+            print_ids(ctx, ids);
         });
     }
 

@@ -46,19 +46,20 @@ struct ServiceSpec {
     const char* discipline;
     std::vector<std::string> equipment;
     const char* module;
+    const char* offer;  ///< the module's ServiceOffer key
 };
 
 const std::vector<ServiceSpec>& service_specs() {
     static const std::vector<ServiceSpec> s = {
-        {"Chiropractic adjustment", 30, "chiropractic", {"adjusting_table"}, "chiropractic"},
-        {"Chiropractic initial exam", 45, "chiropractic", {"adjusting_table"}, "chiropractic"},
-        {"Physical therapy session", 45, "physical_therapy", {"exercise_equipment"}, ""},
-        {"PT evaluation", 60, "physical_therapy", {"exercise_equipment"}, ""},
-        {"Acupuncture session", 45, "acupuncture", {"treatment_table"}, "acupuncture"},
-        {"Therapeutic massage", 60, "massage", {"treatment_table"}, "massage"},
-        {"Trigger point injection", 30, "injections", {"procedure_room"}, "injections"},
-        {"Epidural steroid injection", 60, "injections", {"fluoroscopy"}, "injections"},
-        {"CBT for chronic pain", 50, "psychological_support", {}, ""},
+        {"Chiropractic adjustment", 30, "chiropractic", {"adjusting_table"}, "chiropractic", "adjustment_visit"},
+        {"Chiropractic initial exam", 45, "chiropractic", {"adjusting_table"}, "chiropractic", "initial_exam"},
+        {"Physical therapy session", 45, "physical_therapy", {"exercise_equipment"}, "", ""},
+        {"PT evaluation", 60, "physical_therapy", {"exercise_equipment"}, "", ""},
+        {"Acupuncture session", 45, "acupuncture", {"treatment_table"}, "acupuncture", "acupuncture_session"},
+        {"Therapeutic massage", 60, "massage", {"treatment_table"}, "massage", "massage_session"},
+        {"Trigger point injection", 30, "injections", {"procedure_room"}, "injections", "trigger_point"},
+        {"Epidural steroid injection", 60, "injections", {"fluoroscopy"}, "injections", "interlaminar_esi"},
+        {"CBT for chronic pain", 50, "psychological_support", {}, "", ""},
     };
     return s;
 }
@@ -103,7 +104,7 @@ DemoSeedReport seed_small(SchedulingRepository& repo, LocalDate today,
     }
     std::vector<Service> services;
     for (const auto& s : service_specs()) {
-        Service sv{0, s.name, s.minutes, s.discipline, s.equipment, s.module};
+        Service sv{0, s.name, s.minutes, s.discipline, s.equipment, s.module, s.offer};
         sv.id = repo.add_service(sv);
         services.push_back(sv);
         ++rep.services;
@@ -115,6 +116,7 @@ DemoSeedReport seed_small(SchedulingRepository& repo, LocalDate today,
         p.birth_date = LocalDate{date::year{1950 + (i * 7) % 50} / date::month{1u + i % 12} /
                                  date::day{1u + (i * 3) % 28}};
         p.phone = "555-01" + std::to_string(10 + i);
+        if (i % 3 == 0) p.payer = "medicare";  // a third of the demo patients are on Medicare
         patients.push_back(repo.add_patient(p));
         ++rep.patients;
     }
@@ -230,7 +232,7 @@ DemoSeedReport seed_large(SchedulingRepository& repo, LocalDate today, int years
         ++rep.rooms;
     }
     for (const auto& s : service_specs()) {
-        repo.add_service(Service{0, s.name, 30, s.discipline, {}, s.module});
+        repo.add_service(Service{0, s.name, 30, s.discipline, {}, s.module, s.offer});
         ++rep.services;
     }
     for (int i = 0; i < kPractitioners * kPool; ++i) {

@@ -194,8 +194,8 @@ AppointmentBatch Scheduler::prepare_booking(const BookingRequest& req) {
     return batch;
 }
 
-AppointmentBatch Scheduler::build_batch(const BookingRequest& req) {
-    if (!repo_.patient(req.patient_id))
+AppointmentBatch Scheduler::build_batch(const BookingRequest& req, bool database_checks) {
+    if (database_checks && !repo_.patient(req.patient_id))
         throw not_found("patient " + std::to_string(req.patient_id));
     const Practitioner& prac = practitioner(req.practitioner_id);
     if (!prac.active)
@@ -241,7 +241,8 @@ AppointmentBatch Scheduler::build_batch(const BookingRequest& req) {
     if (!req.rrule.empty()) batch.new_series = Series{0, req.rrule, req.start, mins};
     Instant span_from = zone_.to_utc(starts.front());
     Instant span_to = zone_.to_utc(starts.back()) + minutes{mins};
-    auto off = repo_.time_off(prac.id, span_from, span_to);
+    std::vector<TimeOff> off;
+    if (database_checks) off = repo_.time_off(prac.id, span_from, span_to);
 
     bool need_room = !room && service && !service->equipment.empty();
     for (LocalTime ls : starts) {
@@ -277,7 +278,25 @@ AppointmentBatch Scheduler::build_batch(const BookingRequest& req) {
             }
         }
     }
+    if (service && booking_check_) apply_booking_check(*service, req, batch);
     return batch;
+}
+
+void Scheduler::apply_booking_check(const Service& service, const BookingRequest& req,
+                                    AppointmentBatch& batch) {
+    batch.findings = booking_check_(service, batch.inserts);
+    std::string blocks;
+    for (const auto& f : batch.findings)
+        if (f.blocking) blocks += (blocks.empty() ? "" : "; ") + f.reason;
+    if (blocks.empty()) return;
+    const auto first = req.override_reason.find_first_not_of(" \t\r\n");
+    if (first == std::string::npos)
+        throw Error(ErrorKind::Conflict, "cannot book '" + service.name + "': " + blocks +
+                                             " (an override needs a documented reason)");
+    // The override stays visible on every appointment it let through.
+    for (auto& a : batch.inserts)
+        a.notes += (a.notes.empty() ? "" : "\n") + std::string("Override (") + blocks +
+                   "): " + req.override_reason.substr(first);
 }
 
 std::vector<Id> Scheduler::commit(const AppointmentBatch& batch) {
@@ -288,10 +307,34 @@ std::vector<Id> Scheduler::commit(const AppointmentBatch& batch) {
     }
 }
 
-std::vector<Id> Scheduler::book(const BookingRequest& req) {
+std::vector<Id> Scheduler::book(const BookingRequest& req, std::vector<BookingFinding>* findings) {
     // No separate pre-check: the repository checks inside the write transaction and the
     // conflict is named the same way, with two round trips fewer.
-    return commit(build_batch(req));
+    if (!repo_.books_in_one_step()) {
+        AppointmentBatch batch = build_batch(req);
+        if (findings) *findings = batch.findings;
+        return commit(batch);
+    }
+    // PostgreSQL: patient, time off, overlap and insert in one server-side step (one round
+    // trip). If it refuses the patient or time off, the checks here name the problem.
+    AppointmentBatch batch = build_batch(req, false);
+    if (findings) *findings = batch.findings;
+    try {
+        if (auto ids = repo_.book_in_one_step(batch)) return *ids;
+    } catch (const BookingConflict& c) {
+        rethrow_conflict(c, batch);
+    }
+    if (!repo_.patient(req.patient_id))
+        throw not_found("patient " + std::to_string(req.patient_id));
+    const Practitioner& prac = practitioner(req.practitioner_id);
+    Instant from = batch.inserts.front().start, to = batch.inserts.front().end;
+    for (const auto& a : batch.inserts) {
+        from = std::min(from, a.start);
+        to = std::max(to, a.end);
+    }
+    auto off = repo_.time_off(prac.id, from, to);
+    for (const auto& a : batch.inserts) check_fits_schedule(a, prac, off);
+    return commit(batch);
 }
 
 std::vector<Id> Scheduler::cancel(Id id, const std::string& reason, bool following) {

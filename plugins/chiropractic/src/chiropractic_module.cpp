@@ -67,6 +67,16 @@ public:
         return shared::contraindications(rules, patient, planned);
     }
 
+    /// Visit cap and course length (payer_options.json) over this patient's earlier visits.
+    std::vector<api::Finding> check_coverage(const api::CoverageRequest& req,
+                                             const api::RuleData& rules) const override {
+        std::vector<LocalDate> prior;
+        for (const auto& h : req.history)
+            if (h.module_id == "chiropractic" || h.module_id.empty()) prior.push_back(h.date);
+        return check_course(req.planned.date, std::move(prior),
+                            shared::payer_options(rules, req.planned.payer, req.planned.date));
+    }
+
 private:
     /// Rule set "cmt" in force on the record's "date" (else the newest version).
     nlohmann::json cmt_rules(const nlohmann::json& record) const {

@@ -160,4 +160,58 @@ api::BillingResult bill_session(const CmtSession& s, LocalDate date, const nlohm
     return out;
 }
 
+namespace {
+
+LocalDate months_before(LocalDate d, int months) {
+    date::year_month_day back = date::year_month_day{d} - date::months{months};
+    if (!back.ok()) back = back.year() / back.month() / date::last;
+    return LocalDate{back};
+}
+
+}  // namespace
+
+std::vector<api::Finding> check_course(LocalDate date, std::vector<LocalDate> prior,
+                                       const nlohmann::json& options) {
+    std::vector<api::Finding> out;
+    prior.erase(std::remove_if(prior.begin(), prior.end(), [&](LocalDate d) { return d >= date; }),
+                prior.end());
+    std::sort(prior.begin(), prior.end());
+    prior.erase(std::unique(prior.begin(), prior.end()), prior.end());  // one visit a day
+
+    const int cap = options.value("visits_per_year", 0);
+    if (cap > 0) {
+        const LocalDate start = months_before(date, 12);
+        const auto n = 1 + std::count_if(prior.begin(), prior.end(),
+                                         [&](LocalDate d) { return d > start; });
+        if (n > cap)
+            out.push_back({options.value("visit_cap_severity", "absolute") == "relative"
+                               ? api::Severity::Relative
+                               : api::Severity::Absolute,
+                           "chiro_visit_cap",
+                           "Chiropractic visit " + std::to_string(n) +
+                               " in 12 months: this payer covers " + std::to_string(cap) +
+                               " a year",
+                           ""});
+    }
+
+    const int course_months = options.value("course_months", 0);
+    if (course_months > 0 && !prior.empty()) {
+        const int gap = options.value("course_gap_days", 60);
+        // The course began at the first visit after the last gap longer than `gap` days.
+        LocalDate began = date;
+        for (auto it = prior.rbegin(); it != prior.rend(); ++it) {
+            if ((began - *it).count() > gap) break;
+            began = *it;
+        }
+        if (began < months_before(date, course_months))
+            out.push_back({api::Severity::Relative, "chiro_course_length",
+                           "Active care began " + format_date(began) + ", more than " +
+                               std::to_string(course_months) +
+                               " months ago: re-examine and document continued improvement, or "
+                               "treat as maintenance (not covered by Medicare: ABN, GA)",
+                           ""});
+    }
+    return out;
+}
+
 }  // namespace vertebra::plugins::chiropractic

@@ -42,4 +42,16 @@ bool reexam_due(const CmtSession& s, LocalDate today, const nlohmann::json& reex
 api::BillingResult bill_session(const CmtSession& s, LocalDate date, const nlohmann::json& cmt,
                                 const nlohmann::json& options);
 
+/// Coverage of a chiropractic visit on `date` over the patient's earlier chiropractic visits
+/// (`prior`, any order; later dates are ignored), per the payer's options (payer_options.json):
+///  - "visits_per_year" > 0: visits in the rolling 12 months, this one included, may not exceed
+///    it (severity "visit_cap_severity", "absolute" by default) — a plan-year cap many
+///    commercial payers set;
+///  - "course_months" > 0: a course of active care (visits with gaps of at most
+///    "course_gap_days") longer than that many months is flagged (relative): Medicare pays
+///    active care while it improves (MBPM ch. 15 §240.1.5, about 3 months for an acute
+///    subluxation); re-examine and document improvement, or treat as maintenance (ABN, GA).
+std::vector<api::Finding> check_course(LocalDate date, std::vector<LocalDate> prior,
+                                       const nlohmann::json& options);
+
 }  // namespace vertebra::plugins::chiropractic

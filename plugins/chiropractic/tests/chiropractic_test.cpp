@@ -203,5 +203,76 @@ TEST(ChiropracticPluginTest, LoadsThroughTheHostAndRuns) {
                     .allowed);
 }
 
+// ---- coverage: visit cap and course length (payer_options.json) ----------------------------
+
+/// A finding of `rule` whose reason mentions `needle`.
+bool has_rule(const std::vector<api::Finding>& fs, const std::string& rule,
+              const std::string& needle) {
+    for (const auto& f : fs)
+        if (f.rule == rule && f.reason.find(needle) != std::string::npos) return true;
+    return false;
+}
+
+std::vector<LocalDate> weekly(const char* first, int n, int every_days = 7) {
+    std::vector<LocalDate> out;
+    for (int i = 0; i < n; ++i) out.push_back(day(first) + date::days{i * every_days});
+    return out;
+}
+
+TEST(ChiropracticCoverageTest, MedicareFlagsActiveCareBeyondThreeMonthsOfOneCourse) {
+    const auto options = shared::payer_options(source_rules(), payer("medicare"), day("2026-06-01"));
+    // Weekly since 2026-02-02: on 2026-05-01 the course is under 3 months, on 2026-05-04 over.
+    const auto prior = weekly("2026-02-02", 13);  // last one 2026-04-27
+    EXPECT_TRUE(check_course(day("2026-05-01"), prior, options).empty());
+    const auto over = check_course(day("2026-05-04"), prior, options);
+    ASSERT_TRUE(has_rule(over, "chiro_course_length", "2026-02-02"));
+    EXPECT_EQ(over.front().severity, api::Severity::Relative);
+}
+
+TEST(ChiropracticCoverageTest, AGapLongerThanTheConfiguredDaysStartsANewCourse) {
+    const auto options = shared::payer_options(source_rules(), payer("medicare"), day("2026-06-01"));
+    auto prior = weekly("2026-01-05", 6);                 // Jan 5 .. Feb 9
+    for (auto d : weekly("2026-04-13", 8)) prior.push_back(d);  // 63 days later: new course
+    EXPECT_TRUE(check_course(day("2026-06-08"), prior, options).empty());
+    // Without the gap (weekly throughout) the same date is well past 3 months.
+    EXPECT_TRUE(has_rule(check_course(day("2026-06-08"), weekly("2026-01-05", 22), options),
+                            "chiro_course_length", "2026-01-05"));
+}
+
+TEST(ChiropracticCoverageTest, CommercialDefaultHasNoCapAndNoCourseLimit) {
+    const auto options = shared::payer_options(source_rules(), payer("commercial"), day("2026-06-01"));
+    EXPECT_TRUE(check_course(day("2026-12-28"), weekly("2026-01-05", 51), options).empty());
+}
+
+TEST(ChiropracticCoverageTest, APayerCapCountsTheRolling12MonthsAndOneVisitADay) {
+    const json options = {{"visits_per_year", 20}};
+    auto prior = weekly("2026-01-05", 19);  // 19 visits, Jan 5 .. May 11
+    prior.push_back(prior.back());          // the same day twice is one visit
+    EXPECT_TRUE(check_course(day("2026-05-18"), prior, options).empty()) << "visit 20 of 20";
+    prior.push_back(day("2026-05-18"));
+    const auto f = check_course(day("2026-05-25"), prior, options);
+    ASSERT_TRUE(has_rule(f, "chiro_visit_cap", "visit 21 in 12 months"));
+    EXPECT_EQ(f.front().severity, api::Severity::Absolute);
+    // A year after the first visit it has left the window: 20 again.
+    EXPECT_TRUE(check_course(day("2027-01-06"), prior, options).empty());
+    // Visits after the date do not count.
+    EXPECT_TRUE(check_course(day("2026-01-01"), prior, options).empty());
+    EXPECT_EQ(check_course(day("2026-05-25"), prior, {{"visits_per_year", 20},
+                                                      {"visit_cap_severity", "relative"}})
+                  .front()
+                  .severity,
+              api::Severity::Relative);
+}
+
+TEST(ChiropracticCoverageTest, TheLoadedModuleChecksCoverageFromItsHistory) {
+    const auto& m = loaded_module();
+    api::CoverageRequest req;
+    req.planned = {"chiropractic", "adjustment_visit", day("2026-05-04"), {}, payer("medicare"), {}};
+    for (auto d : weekly("2026-02-02", 13)) req.history.push_back({d, "chiropractic", "adjustment_visit"});
+    EXPECT_TRUE(has_rule(m.check_coverage(req), "chiro_course_length", "2026-02-02"));
+    req.planned.payer = payer("commercial");
+    EXPECT_TRUE(m.check_coverage(req).empty());
+}
+
 }  // namespace
 }  // namespace vertebra::plugins::chiropractic

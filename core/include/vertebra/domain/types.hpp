@@ -64,6 +64,7 @@ struct Patient {
     std::optional<LocalDate> birth_date;
     std::string phone;
     std::string email;
+    std::string payer = "commercial";  ///< billing payer id: "medicare", "commercial", ...
 };
 
 struct Service {
@@ -73,6 +74,7 @@ struct Service {
     std::string discipline;
     std::vector<std::string> equipment;
     std::string module_id;  ///< therapy module that offers it; empty = core service
+    std::string offer;      ///< the module's ServiceOffer key ("facet"); empty = none named
 };
 
 enum class AppointmentStatus { Booked, Confirmed, Arrived, InSession, Completed, Cancelled, NoShow };

@@ -78,6 +78,7 @@ struct NoteStatusRow {
     std::string author;
     NoteStatus status = NoteStatus::Draft;
     std::optional<Instant> signed_at;
+    Instant created_at;
 };
 
 struct UnsignedNotes {
@@ -96,6 +97,8 @@ public:
     virtual std::optional<SessionNote> find(Id id) = 0;
     virtual std::optional<NoteStatusRow> status(Id id) = 0;
     virtual std::optional<NoteStatusRow> status_for_appointment(Id appointment_id) = 0;
+    /// Every note of a patient (appointment notes and case notes), oldest first, without text.
+    virtual std::vector<NoteStatusRow> notes_for_patient(Id patient_id) = 0;
     virtual void update_draft(const SessionNote& n, const AuditEvent& event) = 0;
     virtual void remove(Id id, const AuditEvent& event) = 0;
     virtual void sign(Id id, const std::string& signer, Instant at, const std::string& hash,

@@ -23,11 +23,21 @@ struct AppointmentQuery {
 /// Placeholder series id for appointments inserted with a new series in the same batch.
 inline constexpr Id kNewSeries = -1;
 
+/// A booking-time finding of a clinical check (a module's coverage limit or contraindication).
+struct BookingFinding {
+    bool blocking = false;  ///< absolute: refused unless the request gives an override reason
+    std::string rule;       ///< stable id: "limit_esi", "ncd_30_3_3_90_days", "dvt"
+    std::string reason;     ///< for people
+    std::optional<Id> occurrence;  ///< index of the occurrence concerned in a series (0-based)
+    bool operator==(const BookingFinding&) const = default;
+};
+
 /// One atomic change to the book: optionally a new series, new rows, changed rows.
 struct AppointmentBatch {
     std::optional<Series> new_series;
     std::vector<Appointment> inserts;  ///< ids ignored; series_id == kNewSeries -> the new series
     std::vector<Appointment> updates;  ///< full rows, matched by id
+    std::vector<BookingFinding> findings;  ///< warnings (and overridden blocks) of the checks
 };
 
 /// Raised by a repository when a batch would double-book. The scheduler turns it into a message
@@ -94,6 +104,20 @@ public:
     /// then writes it; all or nothing. Throws BookingConflict, or Error(Unavailable).
     /// Returns the ids of the inserted rows, in order.
     virtual std::vector<Id> commit_appointments(const AppointmentBatch& batch) = 0;
+
+    /// True when book_in_one_step() can write a new booking in one step (PostgreSQL: one
+    /// server-side call); the scheduler then leaves the patient and time-off checks to it.
+    virtual bool books_in_one_step() const { return false; }
+    /// Writes a batch of new rows of one request (same patient, practitioner, room, service and
+    /// notes; optionally one new series; no updates) in one step that also checks that the patient
+    /// exists and that no time off of the practitioner overlaps, besides the overlap check of
+    /// commit_appointments(). Returns std::nullopt, writing nothing, when one of those two checks
+    /// failed or the batch is not of that shape: the caller then runs its own checks, which name
+    /// the problem, and commit_appointments(). Throws BookingConflict, or Error(Unavailable).
+    virtual std::optional<std::vector<Id>> book_in_one_step(const AppointmentBatch& batch) {
+        (void)batch;
+        return std::nullopt;
+    }
 
     /// Loads many trusted rows fast (demo seed, benchmark tier, imports) with their ids as given,
     /// without the app-level conflict check (PostgreSQL's exclusion constraints still apply).

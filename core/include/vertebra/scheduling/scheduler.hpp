@@ -19,6 +19,9 @@ struct BookingRequest {
     std::optional<int> minutes;      ///< default: the service's duration
     std::string rrule;               ///< empty = one appointment
     std::string notes;
+    /// Books despite blocking findings of the clinical checks (coverage limit reached, absolute
+    /// contraindication); recorded with the appointment. Empty = blocking findings refuse.
+    std::string override_reason;
 };
 
 struct SlotQuery {
@@ -64,8 +67,8 @@ public:
     /// Writes a prepared batch atomically; a double booking that slipped past the check (another
     /// workstation) is still refused by the database. Returns the new ids.
     std::vector<Id> commit(const AppointmentBatch& batch);
-    /// prepare_booking + commit.
-    std::vector<Id> book(const BookingRequest& req);
+    /// prepare_booking + commit. `findings` (optional) receives the clinical checks' findings.
+    std::vector<Id> book(const BookingRequest& req, std::vector<BookingFinding>* findings = nullptr);
 
     /// Cancels one appointment, or it and all later ones of its series. Marks a late cancel when
     /// less than the clinic's notice period remains. Returns the ids cancelled.
@@ -97,12 +100,23 @@ public:
     using ServiceGuard = std::function<void(const Service&)>;
     void set_service_guard(ServiceGuard guard) { service_guard_ = std::move(guard); }
 
+    /// Clinical checks of a module's service at booking time (contraindications, coverage
+    /// limits): called with the service and every occurrence about to be written, in time order.
+    /// Blocking findings refuse the booking with Error(Conflict) naming them, unless the request
+    /// carries an override reason; all findings are returned in AppointmentBatch::findings.
+    using BookingCheck =
+        std::function<std::vector<BookingFinding>(const Service&, const std::vector<Appointment>&)>;
+    void set_booking_check(BookingCheck check) { booking_check_ = std::move(check); }
+
     /// Hours' notice below which a cancellation counts as late.
     static constexpr int kLateCancelHours = 24;
 
 private:
-    /// prepare_booking without the conflict pre-check.
-    AppointmentBatch build_batch(const BookingRequest& req);
+    /// prepare_booking without the conflict pre-check; without the patient and time-off checks
+    /// (two round trips) when database_checks is false (the one-step booking does them).
+    AppointmentBatch build_batch(const BookingRequest& req, bool database_checks = true);
+    void apply_booking_check(const Service& service, const BookingRequest& req,
+                             AppointmentBatch& batch);
     void check_fits_schedule(const Appointment& a, const Practitioner& p,
                              const std::vector<TimeOff>& off);
     void precheck_conflicts(const std::vector<Appointment>& rows);
@@ -118,6 +132,7 @@ private:
     std::vector<Room> rooms_;
     std::vector<Service> services_;
     ServiceGuard service_guard_;
+    BookingCheck booking_check_;
 };
 
 }  // namespace vertebra::core

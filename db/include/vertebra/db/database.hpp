@@ -8,6 +8,7 @@
 #include "vertebra/audit/audit.hpp"
 #include "vertebra/auth/auth.hpp"
 #include "vertebra/notes/notes.hpp"
+#include "vertebra/plans/collaboration.hpp"
 #include "vertebra/plans/repository.hpp"
 #include "vertebra/plugins/module_settings.hpp"
 #include "vertebra/scheduling/repository.hpp"
@@ -64,6 +65,8 @@ public:
     std::unique_ptr<core::plans::AssessmentRepository> assessments();
     std::unique_ptr<core::plans::OutcomeRepository> outcomes();
     std::unique_ptr<core::plans::PlanRepository> plans();
+    /// Care-team tasks on plans (collaboration_repository.cpp).
+    std::unique_ptr<core::plans::TaskRepository> tasks();
     /// The clinical record on this connection (record_repository.cpp): session notes and
     /// addenda, users and security settings, and the hash-chained audit log.
     std::unique_ptr<core::NoteRepository> notes();

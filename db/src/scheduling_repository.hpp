@@ -30,6 +30,9 @@ public:
     std::vector<core::Appointment> series_appointments(core::Id series_id) override;
     std::optional<core::Series> series(core::Id id) override;
     std::vector<core::Id> commit_appointments(const core::AppointmentBatch& batch) override;
+    bool books_in_one_step() const override { return db_.pg(); }
+    std::optional<std::vector<core::Id>> book_in_one_step(
+        const core::AppointmentBatch& batch) override;  // one_step_booking.cpp
     void bulk_insert(const std::vector<core::Series>& series,
                      const std::vector<core::Appointment>& rows) override;
 

@@ -43,6 +43,9 @@ public:
     std::optional<core::plans::TreatmentPlan> plan(core::Id id) override;
     std::vector<core::plans::TreatmentPlan> plans_for_patient(core::Id patient_id) override;
     void link_appointments(const std::vector<core::plans::PlanAppointment>& links) override;
+    void atomically(const std::function<void()>& f) override {
+        in_write_transaction(db_, [&] { f(); });
+    }
     std::vector<core::plans::PlanAppointment> plan_appointments(core::Id plan_id) override;
 
 private:

@@ -348,20 +348,24 @@ PlanBooking PlanService::book_schedule(Id plan_id, const ScheduleOptions& option
         }
     }
     if (!out.conflicts.empty()) return out;
+    // The appointments and their links to the plan are one transaction: a failure in between
+    // (a lost race, a dropped connection) leaves neither.
     try {
-        out.appointment_ids = scheduler_.commit(batch);
+        plans_.atomically([&] {
+            out.appointment_ids = scheduler_.commit(batch);
+            std::vector<PlanAppointment> links;
+            for (std::size_t i = 0; i < out.appointment_ids.size(); ++i) {
+                const auto& b = out.schedule.bookings[i];
+                links.push_back({p.id, b.component_id, out.appointment_ids[i], b.session_number});
+            }
+            plans_.link_appointments(links);
+        });
     } catch (const Error& e) {
+        out.appointment_ids.clear();
         if (e.kind() != ErrorKind::Conflict) throw;
         out.conflicts.push_back(e.what());
         return out;
     }
-
-    std::vector<PlanAppointment> links;
-    for (std::size_t i = 0; i < out.appointment_ids.size(); ++i) {
-        const auto& b = out.schedule.bookings[i];
-        links.push_back({p.id, b.component_id, out.appointment_ids[i], b.session_number});
-    }
-    plans_.link_appointments(links);
 
     const Author by = author(who);
     PlanVersion v;

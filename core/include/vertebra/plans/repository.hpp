@@ -1,6 +1,7 @@
 // Storage interfaces of assessments, outcome observations and treatment plans; db/ implements them.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -53,6 +54,9 @@ public:
     virtual std::vector<TreatmentPlan> plans_for_patient(Id patient_id) = 0;
 
     virtual void link_appointments(const std::vector<PlanAppointment>& links) = 0;
+    /// Runs `f` as one transaction on this repository's connection: whatever it writes there
+    /// (plan links and, on the same connection, the book) is kept all together or not at all.
+    virtual void atomically(const std::function<void()>& f) = 0;
     virtual std::vector<PlanAppointment> plan_appointments(Id plan_id) = 0;
 };
 

@@ -20,10 +20,16 @@ int units_for_minutes(int minutes, const UnitTable& t) {
 
 std::vector<TimedUnits> merge_by_code(const std::vector<TimedService>& services) {
     std::vector<TimedUnits> out;
+    int total = 0;  // bounded by kMaxVisitMinutes, so no sum below can overflow
     for (const auto& s : services) {
         if (s.minutes < 0)
             throw invalid("minutes", s.code + ": minutes must not be negative (got " +
                                          std::to_string(s.minutes) + ")");
+        if (s.minutes > kMaxVisitMinutes - total)
+            throw invalid("minutes", s.code + ": the visit's timed minutes would exceed " +
+                                         std::to_string(kMaxVisitMinutes) + " (got " +
+                                         std::to_string(s.minutes) + " more)");
+        total += s.minutes;
         auto it = std::find_if(out.begin(), out.end(),
                                [&](const TimedUnits& u) { return u.code == s.code; });
         if (it == out.end())

@@ -14,6 +14,9 @@ namespace api = vertebra::plugin_api;
 
 namespace {
 
+/// Far above any year's therapy charges; keeps the KX sums far from overflow.
+constexpr std::int64_t kMaxYtdCents = 100'000'000'000;
+
 const std::set<std::string, std::less<>> kCoreMembers{"date", "items", "patient",
                                                       "therapy_charges_ytd_cents"};
 
@@ -39,7 +42,17 @@ std::vector<VisitItem> parse_items(const nlohmann::json& visit) {
         if (it.contains("minutes") && !it["minutes"].is_null()) {
             if (!it["minutes"].is_number_integer())
                 throw invalid(at + ".minutes", "must be whole minutes");
-            v.minutes = it["minutes"].get<int>();
+            const bool huge = it["minutes"].is_number_unsigned()
+                                  ? it["minutes"].get<std::uint64_t>() > static_cast<std::uint64_t>(kMaxVisitMinutes)
+                                  : it["minutes"].get<std::int64_t>() > kMaxVisitMinutes;
+            if (huge)
+                throw invalid(at + ".minutes", "must be at most " +
+                                                   std::to_string(kMaxVisitMinutes) + " (a day)");
+            const auto m = it["minutes"].get<std::int64_t>();
+            if (m < 0)
+                throw invalid(at + ".minutes", v.code + ": minutes must not be negative (got " +
+                                                   std::to_string(m) + ")");
+            v.minutes = static_cast<int>(m);
             if (*v.minutes < 0)
                 throw invalid(at + ".minutes", v.code + ": minutes must not be negative (got " +
                                                    std::to_string(*v.minutes) + ")");
@@ -85,7 +98,8 @@ api::LineItem to_api(const LineItem& l) {
 nlohmann::json parse_visit_json(const std::string& text) {
     try {
         return nlohmann::json::parse(text);
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {
+        // parse_error, and out_of_range for numbers beyond double (found by fuzz_bill: 1e400).
         throw invalid("input", std::string("malformed JSON: ") + e.what());
     }
 }
@@ -180,8 +194,10 @@ VisitBill bill_visit(const nlohmann::json& visit, const ModuleRegistry& modules,
             std::int64_t ytd = 0;
             if (visit.contains("therapy_charges_ytd_cents")) {
                 if (!visit["therapy_charges_ytd_cents"].is_number_integer() ||
-                    visit["therapy_charges_ytd_cents"].get<std::int64_t>() < 0)
-                    throw invalid("therapy_charges_ytd_cents", "must be whole cents, 0 or more");
+                    visit["therapy_charges_ytd_cents"].get<std::int64_t>() < 0 ||
+                    visit["therapy_charges_ytd_cents"].get<std::int64_t>() > kMaxYtdCents)
+                    throw invalid("therapy_charges_ytd_cents",
+                                  "must be whole cents, 0 to " + std::to_string(kMaxYtdCents));
                 ytd = visit["therapy_charges_ytd_cents"].get<std::int64_t>();
             }
 

@@ -90,7 +90,7 @@ RuleData RuleData::load_dir(const std::filesystem::path& dir) {
         nlohmann::json j;
         try {
             j = nlohmann::json::parse(in);
-        } catch (const nlohmann::json::parse_error& e) {
+        } catch (const nlohmann::json::exception& e) {  // also out_of_range: 1e400
             throw Error(ErrorKind::Invalid, origin + ": not valid JSON (" + e.what() + ")", origin);
         }
         RuleSet set = RuleSet::from_json(j, origin);

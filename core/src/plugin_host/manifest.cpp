@@ -118,7 +118,7 @@ PluginManifest PluginManifest::read(const std::filesystem::path& file) {
     nlohmann::json j;
     try {
         j = nlohmann::json::parse(in);
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {  // also out_of_range: 1e400
         // e.what() is "[json.exception.parse_error.101] parse error at line 3, column 5: ...".
         std::string what = e.what();
         if (auto pos = what.find("] "); pos != std::string::npos) what = what.substr(pos + 2);

@@ -40,6 +40,13 @@ auto guarded(const std::string& id, const char* call, F&& f) -> decltype(f()) {
         return f();
     } catch (const Error& e) {
         throw Error(e.kind(), std::string(e.what()), std::string(e.field()));
+    } catch (const nlohmann::json::exception& e) {
+        // A JSON member of the wrong type met while the module reads what it was given (a visit
+        // section, a record, an action's input) is bad input, named by module (fuzz_bill found
+        // "type must be string, but is object" ending as an internal failure).
+        throw Error(ErrorKind::Invalid,
+                    id + ": malformed input for the module's " + call + ": " + std::string(e.what()),
+                    id);
     } catch (const std::exception& e) {
         throw Error(ErrorKind::Internal,
                     "module " + id + " failed in " + call + ": " + std::string(e.what()));

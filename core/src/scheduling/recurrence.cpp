@@ -3,6 +3,7 @@
 
 #include <libical/ical.h>
 
+#include <cstdlib>
 #include <memory>
 #include <string>
 
@@ -17,6 +18,9 @@ std::vector<LocalTime> expand_rrule(std::string_view rrule_text, LocalTime dtsta
 
     icalerror_set_errno(ICAL_NO_ERROR);
     icalrecurrencetype recur = icalrecurrencetype_from_string(rule.c_str());
+    // libical strdup()s an RSCALE value into the struct and leaves freeing it to the caller
+    // (found by fuzz_rrule: "RSCALE=..." leaked on every call).
+    std::unique_ptr<char, decltype(&std::free)> rscale(recur.rscale, &std::free);
     if (recur.freq == ICAL_NO_RECURRENCE || icalerrno != ICAL_NO_ERROR) {
         icalerror_set_errno(ICAL_NO_ERROR);
         throw invalid("repeat", "'" + rule + "' is not a valid RFC 5545 RRULE");

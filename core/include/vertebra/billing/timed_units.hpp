@@ -9,6 +9,9 @@
 namespace vertebra::core::billing {
 
 /// Parameters of the unit table (rule data `core/data/billing/unit_table.json`).
+/// Most timed minutes one visit can hold (a day); more is a typing error, refused as Invalid.
+inline constexpr int kMaxVisitMinutes = 24 * 60;
+
 struct UnitTable {
     int unit_minutes = 15;      ///< minutes in one unit of a timed code
     int threshold_minutes = 8;  ///< minutes that reach the first unit (mid-point passed)

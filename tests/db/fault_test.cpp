@@ -1,8 +1,10 @@
-// Faults: a PostgreSQL server that dies mid-booking-loop, and SQLite writers killed with SIGKILL.
+// Faults: a PostgreSQL server that dies mid-booking-loop and mid-note-signing-loop, and SQLite
+// writers killed with SIGKILL.
 // Every acknowledged write must survive; nothing half-written; clear "unavailable" errors; the
 // same connection object works again after the server is back.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 #include <sys/wait.h>
@@ -16,7 +18,11 @@
 #include <set>
 #include <thread>
 
+#include "cli_runner.hpp"
 #include "test_databases.hpp"
+#include "vertebra/audit/audit.hpp"
+#include "vertebra/auth/auth.hpp"
+#include "vertebra/notes/notes.hpp"
 #include "vertebra/scheduling/hours_spec.hpp"
 #include "vertebra/scheduling/scheduler.hpp"
 
@@ -114,6 +120,181 @@ TEST(FaultTest, PostgresCrashMidBookingLoopLosesNoAcknowledgedBookingAndReconnec
     }
     sh(script + " stop " + dir + "/c");
     std::filesystem::remove_all(dir);
+}
+
+/// A throwaway PostgreSQL server of the test's own (crashing the suite's shared one would break
+/// the tests running beside it), with durable settings.
+struct OwnServer {
+    std::string dir, script, url;
+    OwnServer() {
+        char tmpl[] = "/tmp/vertebra-pgfault-XXXXXX";
+        dir = mkdtemp(tmpl);
+        std::filesystem::permissions(dir, std::filesystem::perms::owner_all |
+                                              std::filesystem::perms::group_read |
+                                              std::filesystem::perms::group_exec |
+                                              std::filesystem::perms::others_read |
+                                              std::filesystem::perms::others_exec);
+        script = std::string(VERTEBRA_SOURCE_DIR) + "/tests/pg-cluster";
+        std::string port = sh("VERTEBRA_PG_OPTS=' ' " + script + " start " + dir + "/c");
+        if (!port.empty()) url = "postgresql://postgres@127.0.0.1:" + port + "/postgres";
+    }
+    ~OwnServer() {
+        sh(script + " stop " + dir + "/c");
+        std::filesystem::remove_all(dir);
+    }
+    int crash() { return std::system((script + " crash " + dir + "/c").c_str()); }
+    int resume() { return std::system((script + " resume " + dir + "/c").c_str()); }
+};
+
+std::string with_user(const std::string& url, const std::string& user) {
+    return "postgresql://" + user + "@" + url.substr(url.find('@') + 1);
+}
+
+// Note signing: signing is one transaction (status, signer, time, content hash and the audit
+// entry). The server dies (pg_ctl stop -m immediate, from another thread, so mid-statement as
+// often as between statements) during a loop of NoteService::sign calls: every note is either
+// signed with its hash and exactly one note.sign audit entry, or still a draft with none. The CLI
+// reports "database unavailable" (exit 5) while it is down; after the restart the same
+// connection signs again, and retrying what failed signs it (a note that was in fact signed is
+// refused as "already signed", exit 3: signing twice is not idempotent by design, the audit keeps
+// one signature per note; see docs/benchmarks-notes.md).
+TEST(FaultTest, PostgresCrashMidNoteSigningIsAllOrNothingAndRetriesSign) {
+    OwnServer server;
+    ASSERT_FALSE(server.url.empty());
+    constexpr int kNotes = 80;
+    std::vector<Id> notes;
+    core::Principal owner_p;
+    {
+        auto admin = db::Database::open(server.url);
+        admin->migrate();
+        auto clinic = seed(*admin);
+        auto users = admin->users();
+        auto audit = admin->audit();
+        core::AuthService auth(*users, *audit);
+        core::User owner;
+        owner.name = "olga";
+        owner.roles = {core::Role::Owner};
+        owner_p = auth.bootstrap_owner(owner, "olga-pw", "fault-host");
+        core::User tom;
+        tom.name = "tom";
+        tom.roles = {core::Role::Therapist};
+        tom.practitioner_id = clinic.practitioner;
+        auth.add_user(owner_p, tom, "tom-pw");
+        core::AppointmentBatch b;
+        for (int i = 0; i < kNotes; ++i) {
+            core::Appointment a;
+            a.patient_id = clinic.patient;
+            a.practitioner_id = clinic.practitioner;
+            a.start = from_epoch(1'800'000'000 + i * 3600);
+            a.end = a.start + std::chrono::minutes(30);
+            b.inserts.push_back(a);
+        }
+        auto appts = admin->scheduling().commit_appointments(b);
+        auto tom_db = db::Database::open(with_user(server.url, "tom"));
+        auto tu = tom_db->users();
+        auto ta = tom_db->audit();
+        auto tn = tom_db->notes();
+        core::AuthService tauth(*tu, *ta);
+        auto who = tauth.login("tom", "tom-pw", "fault-host", from_epoch(1'800'000'000));
+        core::NoteService svc(*tn, tom_db->scheduling(), *ta, {});
+        for (Id appt : appts) {
+            core::NoteContent c;
+            c.text = "Visit " + std::to_string(appt) + ": lumbar pain 5/10.";
+            notes.push_back(svc.create_for_appointment(who, appt, c, from_epoch(1'800'000'000)));
+        }
+    }
+
+    auto tom_db = db::Database::open(with_user(server.url, "tom"));
+    auto tu = tom_db->users();
+    auto ta = tom_db->audit();
+    auto tn = tom_db->notes();
+    core::AuthService tauth(*tu, *ta);
+    auto who = tauth.login("tom", "tom-pw", "fault-host", from_epoch(1'800'000'000));
+    core::NoteService svc(*tn, tom_db->scheduling(), *ta, {});
+    const Instant at = from_epoch(1'800'100'000);
+
+    std::set<Id> acknowledged, failed;
+    int unavailable = 0;
+    std::thread crasher;
+    bool resumed = false;
+    for (int i = 0; i < kNotes; ++i) {
+        if (i == 20) crasher = std::thread([&] { EXPECT_EQ(server.crash(), 0); });
+        if (!resumed && unavailable == 15) {
+            crasher.join();
+            // The CLI says so clearly while the server is down.
+            auto r = run_cli(with_user(server.url, "tom"),
+                             {"--user", "tom", "note", "sign", std::to_string(notes.back())}, "",
+                             "VERTEBRA_PASSWORD=tom-pw VERTEBRA_PLUGIN_PATH=");
+            EXPECT_EQ(r.code, 5) << r.err;
+            EXPECT_NE(r.err.find("database unavailable"), std::string::npos) << r.err;
+            ASSERT_EQ(server.resume(), 0);
+            resumed = true;
+        }
+        try {
+            svc.sign(who, notes[static_cast<std::size_t>(i)], at);
+            acknowledged.insert(notes[static_cast<std::size_t>(i)]);
+        } catch (const Error& e) {
+            ASSERT_EQ(e.kind(), ErrorKind::Unavailable) << e.what();
+            EXPECT_NE(std::string(e.what()).find("database unavailable"), std::string::npos);
+            ++unavailable;
+            failed.insert(notes[static_cast<std::size_t>(i)]);
+        }
+    }
+    if (crasher.joinable()) crasher.join();
+    ASSERT_TRUE(resumed) << "the crash never showed";
+    EXPECT_GE(acknowledged.size(), 20u);
+    EXPECT_GE(failed.size(), 15u);
+
+    // All or nothing for every note, before any retry, seen by the administrator in raw SQL.
+    auto u = db::DatabaseUrl::parse(server.url);
+    auto check = [&](std::size_t expect_signed) {
+        soci::session sql(*soci::factory_postgresql(), u.conninfo);
+        std::size_t signed_notes = 0;
+        for (Id id : notes) {
+            std::string status, hash, by;
+            soci::indicator hi = soci::i_null, bi = soci::i_null;
+            long long nid = id;
+            sql << "SELECT status, content_hash, signed_by FROM session_notes WHERE id = :i",
+                soci::use(nid), soci::into(status), soci::into(hash, hi), soci::into(by, bi);
+            std::string object = "note:" + std::to_string(id);
+            int audits = -1;
+            sql << "SELECT count(*) FROM audit_log WHERE action = 'note.sign' AND object = :o",
+                soci::use(object), soci::into(audits);
+            if (status == "signed") {
+                ++signed_notes;
+                EXPECT_TRUE(hi == soci::i_ok && hash.size() == 64) << "note " << id;
+                EXPECT_EQ(by, "tom");
+                EXPECT_EQ(audits, 1) << "note " << id;
+            } else {
+                EXPECT_EQ(status, "draft");
+                EXPECT_EQ(audits, 0) << "note " << id << " half signed";
+            }
+            if (acknowledged.count(id)) EXPECT_EQ(status, "signed") << "acknowledged " << id;
+        }
+        EXPECT_EQ(signed_notes, expect_signed);
+    };
+    check(acknowledged.size());
+
+    // Retry what failed: it signs (or was signed after all: "already signed").
+    for (Id id : failed) {
+        try {
+            svc.sign(who, id, at);
+        } catch (const Error& e) {
+            EXPECT_EQ(e.kind(), ErrorKind::Conflict) << e.what();
+            EXPECT_NE(std::string(e.what()).find("already signed"), std::string::npos);
+        }
+    }
+    check(static_cast<std::size_t>(kNotes));
+    // The CLI after the restart: signing a signed note again is a clear refusal (exit 3).
+    auto again = run_cli(with_user(server.url, "tom"),
+                         {"--user", "tom", "note", "sign", std::to_string(notes.front())}, "",
+                         "VERTEBRA_PASSWORD=tom-pw VERTEBRA_PLUGIN_PATH=");
+    EXPECT_EQ(again.code, 3) << again.err;
+    EXPECT_NE(again.err.find("already signed"), std::string::npos) << again.err;
+    // The audit chain survived the crash intact.
+    auto admin = db::Database::open(server.url);
+    auto v = core::verify_audit_chain(admin->audit()->all());
+    EXPECT_TRUE(v.intact) << v.problem;
 }
 
 TEST(FaultTest, SqliteWriterKilledFiftyTimesKeepsEveryAcknowledgedWrite) {

@@ -4,6 +4,7 @@
 #include <wx/button.h>
 #include <wx/choice.h>
 #include <wx/listctrl.h>
+#include <wx/menu.h>
 #include <wx/textctrl.h>
 #include <wx/tglbtn.h>
 #include <wx/uiaction.h>
@@ -236,7 +237,10 @@ TEST_F(GuiTest, AutoLogoffLocksKeepsTheDraftAndUnlocksWithThePassword) {
     type_into(pw, "wrong-password");
     click(unlock);
     ASSERT_TRUE(pump_until([&] { return !f.lock_message().empty(); }, 5000));
+    EXPECT_EQ(f.lock_message(), "Wrong password.");
     EXPECT_TRUE(f.locked());
+    // While locked no command reaches patient data.
+    EXPECT_FALSE(f.GetMenuBar()->IsEnabledTop(0));
     shoot(&f, "auto-logoff");
     type_into(pw, kDemoPassword);
     click(unlock);

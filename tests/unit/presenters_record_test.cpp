@@ -246,7 +246,9 @@ TEST_F(RecordPresenterTest, SignInWrongAndRightPasswordsAndLockout) {
     EXPECT_EQ(users.unlock("frank"), "");
     EXPECT_TRUE(sign_in(*s.record, "frank", "desk-pass-1", "test").who);
     // Unlocking a locked-off session needs the same user's password.
-    EXPECT_FALSE(unlock_session(*s.record, *demo, "desk-pass-1", "test").who);
+    const auto wrong_unlock = unlock_session(*s.record, *demo, "desk-pass-1", "test");
+    EXPECT_FALSE(wrong_unlock.who);
+    EXPECT_EQ(wrong_unlock.message, "Wrong password.");
     EXPECT_TRUE(unlock_session(*s.record, *demo, kDemoPassword, "test").who);
     EXPECT_EQ(idle_timeout(*s.record),
               std::chrono::minutes{s.record->auth->settings().idle_logoff_minutes});

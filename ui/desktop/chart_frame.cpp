@@ -134,6 +134,7 @@ void ChartFrame::fill() {
             info += wxString::Format(_(", next review %s"), format_day(*d.next_review, true));
         if (!d.review_sentence.empty()) info += "\n" + wx(d.review_sentence);
         plan_info_->SetLabel(info);
+        plan_info_->Wrap(520);
         wxString goals;
         for (const auto& g : d.goals) goals += wxString::FromUTF8("\u2022 ") + wx(g) + "\n";
         goals_->SetLabel(goals.Trim());
@@ -149,6 +150,7 @@ void ChartFrame::fill() {
     wxString flags;
     for (const auto& f : d.flags) flags += wxString::FromUTF8("\u26A0 ") + wx(f) + "\n";
     flags_->SetLabel(flags.Trim());
+    flags_->Wrap(520);
     flags_->Show(!d.flags.empty());
 
     components_->DeleteAllItems();

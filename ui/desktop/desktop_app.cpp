@@ -244,6 +244,8 @@ void DesktopApp::take_bench_when_painted() {
                   << "calendar_full_draw_ms " << cal->last_render_ms() << " ms\n"
                   << "calendar_visible_appointments " << cal->blocks_drawn() << " count\n"
                   << "gui_rss_mb " << static_cast<long long>(rss + 0.5) << " mb\n"
+                  << "gui_modules_running " << session_.modules->active_modules().size()
+                  << " count\n"
                   << std::flush;
         frame_->Close(true);
     });

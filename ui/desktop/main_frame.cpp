@@ -246,6 +246,8 @@ void MainFrame::lock_now() {
     unlock_message_->SetLabel(wxString());
     unlock_password_->Clear();
     root_->Hide();
+    for (std::size_t i = 0; i < GetMenuBar()->GetMenuCount(); ++i)
+        GetMenuBar()->EnableTop(i, false);
     lock_panel_->Show();
     GetSizer()->Layout();
     unlock_password_->SetFocus();
@@ -265,6 +267,8 @@ bool MainFrame::unlock(const wxString& password) {
     user_ = r.who;
     locked_ = false;
     lock_panel_->Hide();
+    for (std::size_t i = 0; i < GetMenuBar()->GetMenuCount(); ++i)
+        GetMenuBar()->EnableTop(i, true);
     root_->Show();
     GetSizer()->Layout();
     for (wxWindow* w : hidden_) w->Show();
@@ -580,6 +584,8 @@ void MainFrame::print_day_sheet() {
 }
 
 void MainFrame::on_command(wxCommandEvent& e) {
+    // Locked: no command reaches patient data (menus are disabled too; Quit still works).
+    if (locked_ && e.GetId() != wxID_EXIT) return;
     switch (e.GetId()) {
     case kCmdToday: presenter_.go_today(); break;
     case kCmdPrevious: presenter_.go_previous(); break;

@@ -103,7 +103,8 @@ void TrendPlot::on_paint(wxPaintEvent&) {
         return;
     }
 
-    // Reference lines, labelled at the right edge.
+    // Reference lines, labelled at the right edge (labels that would overlap move apart).
+    std::vector<double> label_ys;
     auto hline = [&](double value, const wxColour& c, wxPenStyle style, const wxString& label) {
         const double y = y_of(value);
         wxPen pen(c, 1, style);
@@ -111,7 +112,17 @@ void TrendPlot::on_paint(wxPaintEvent&) {
         gc->StrokeLine(a.GetLeft(), y, a.GetRight(), y);
         gc->SetFont(font, c);
         gc->GetTextExtent(label, &tw, &th);
-        gc->DrawText(label, a.GetRight() + 6, y - th / 2);
+        double ly = y - th / 2;
+        for (bool moved = true; moved;) {
+            moved = false;
+            for (double other : label_ys)
+                if (std::abs(other - ly) < th) {
+                    ly = other + th;
+                    moved = true;
+                }
+        }
+        label_ys.push_back(ly);
+        gc->DrawText(label, a.GetRight() + 6, ly);
     };
     if (series_.target) hline(*series_.target, kTarget, wxPENSTYLE_DOT, wxString::Format(_("Goal %s"), num(*series_.target)));
     if (series_.baseline)
@@ -126,13 +137,23 @@ void TrendPlot::on_paint(wxPaintEvent&) {
     std::vector<std::size_t> dated = {0};
     if (series_.points.size() > 2) dated.push_back(series_.points.size() / 2);
     if (series_.points.size() > 1) dated.push_back(series_.points.size() - 1);
+    double last_right = -1e9;
+    const double end_left = [&] {
+        const auto& p = series_.points.back();
+        gc->GetTextExtent(format_day(p.day, false), &tw, &th);
+        return std::clamp(x_of(p.taken_at) - tw / 2, static_cast<double>(a.GetLeft()), a.GetRight() - tw);
+    }();
     for (std::size_t i : dated) {
         const auto& p = series_.points[i];
         const wxString label = format_day(p.day, false);
         gc->GetTextExtent(label, &tw, &th);
         double x = x_of(p.taken_at) - tw / 2;
         x = std::clamp(x, static_cast<double>(a.GetLeft()), a.GetRight() - tw);
+        const bool last = i == series_.points.size() - 1;
+        // A date that would touch its neighbour is left out (the first and last always show).
+        if (x < last_right + 10 || (!last && i != 0 && x + tw + 10 > end_left)) continue;
         gc->DrawText(label, x, a.GetBottom() + 6);
+        last_right = x + tw;
     }
 
     // The scores: a line through them, a dot per score (green once the MCID is met).

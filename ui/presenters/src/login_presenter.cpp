@@ -71,7 +71,9 @@ SignInResult create_owner(RecordServices& r, const std::string& name, const std:
 
 SignInResult unlock_session(RecordServices& r, const core::Principal& who,
                             const std::string& password, const std::string& workstation) {
-    return sign_in(r, who.name, password, workstation);
+    auto res = sign_in(r, who.name, password, workstation);
+    if (!res.who && res.message == "Wrong user name or password.") res.message = "Wrong password.";
+    return res;
 }
 
 std::chrono::milliseconds idle_timeout(RecordServices& r) {

@@ -70,6 +70,18 @@ TEST(FuzzRegression, RruleWithRscaleDoesNotLeak) {
     }
 }
 
+// fuzz_rrule: libical gave dates out of order for a numbered BYDAY under FREQ=WEEKLY.
+TEST(FuzzRegression, RruleDatesOutOfOrderAreInvalid) {
+    const LocalTime start = LocalTime{LocalDate{date::year{2026} / 3 / 2}} + std::chrono::hours{9};
+    try {
+        const auto out = expand_rrule("FREQ=WEEKLY;BYDAY=53MO,WE;COUNT=18", start);
+        for (std::size_t i = 1; i < out.size(); ++i) EXPECT_LT(out[i - 1], out[i]);
+    } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::Invalid);
+        EXPECT_EQ(e.field(), "repeat");
+    }
+}
+
 // The data-file parsers: a JSON type error deep inside is Invalid, not nlohmann's type_error.
 TEST(FuzzRegression, DataFileTypeErrorsAreInvalid) {
     EXPECT_NE(invalid_field([] {

@@ -60,6 +60,12 @@ std::vector<LocalTime> expand_rrule(std::string_view rrule_text, LocalTime dtsta
                       std::chrono::minutes{t.minute} + std::chrono::seconds{t.second});
     }
     if (out.empty()) throw invalid("repeat", "'" + rule + "' produces no appointment");
+    // libical returns repeated or backward dates for some rules RFC 5545 forbids (e.g.
+    // FREQ=WEEKLY;BYDAY=53MO,WE, found by fuzz_rrule); a series must move forward in time.
+    for (std::size_t i = 1; i < out.size(); ++i)
+        if (out[i] <= out[i - 1])
+            throw invalid("repeat", "'" + rule + "' gives dates out of order (a numbered BYDAY such as "
+                                    "2MO is allowed only with FREQ=MONTHLY or YEARLY)");
     return out;
 }
 

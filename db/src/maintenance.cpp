@@ -883,6 +883,9 @@ BackupManifest backup(std::string_view url, const std::string& file) {
     m.audit_intact = v.intact;
     m.sha256 = file_sha256(file);
     std::ofstream(manifest_path(file)) << m.to_json();
+    // Patient records: readable by the account that made the backup only.
+    for (const auto& f : {file, manifest_path(file)})
+        fs::permissions(f, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace, ec);
     return m;
 }
 

@@ -313,6 +313,8 @@ TEST_P(BackupRestore, RoundTripKeepsEveryRowAndTheAuditChain) {
     EXPECT_EQ(m["audit"]["entries"], before["audit_log"].rows.size());
     EXPECT_EQ(m["audit"]["intact"], true);
     ASSERT_TRUE(fs::exists(file + ".manifest.json"));
+    EXPECT_EQ(fs::status(file).permissions() & fs::perms::all,
+              fs::perms::owner_read | fs::perms::owner_write);
     // Never over an existing backup.
     r = run_cli(src.url(), {"backup", file});
     EXPECT_EQ(r.code, 3) << r.err;

@@ -73,7 +73,9 @@ function(vertebra_add_plugin id)
     LIBRARY_OUTPUT_DIRECTORY ${out}
     CXX_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON
     INSTALL_RPATH "$ORIGIN/../..")
-  target_link_options(${P_TARGET} PRIVATE LINKER:--no-undefined)
+  if(NOT VERTEBRA_PLUGIN_ALLOW_UNDEFINED)
+    target_link_options(${P_TARGET} PRIVATE LINKER:--no-undefined)
+  endif()
   if(COMMAND vertebra_warnings)
     vertebra_warnings(${P_TARGET})
   endif()

@@ -288,6 +288,58 @@ TEST_P(ClinicalBookingTest, CareTeamTasksAndThePatientTimeline) {
     EXPECT_EQ(as("olga", {"audit", "verify"}).code, 0);
 }
 
+TEST_P(ClinicalBookingTest, ChargesComeOnlyFromTheSignedNote) {
+    ok({"user", "add", "--name", "olga" + sfx_, "--role", "owner"}, "olga-pw\n");
+    ASSERT_EQ(as("olga", {"user", "add", "--name", "chen" + sfx_, "--role", "therapist",
+                          "--practitioner", dc_}, "chen-pw\n").code, 0);
+    ASSERT_EQ(as("olga", {"user", "add", "--name", "fred" + sfx_, "--role", "front_desk"},
+                 "fred-pw\n").code,
+              0);
+    const std::string lea = patient("Lea", "medicare");
+    auto r = book(lea, dc_, cmt_svc_, "2027-01-04T08:00");
+    ASSERT_EQ(r.code, 0) << r.err;
+    const std::string appt = trim(r.out);
+
+    // No note yet, then a draft: no charges.
+    r = as("chen", {"bill", "--appointment", appt});
+    EXPECT_EQ(r.code, 3);
+    EXPECT_NE(r.err.find("charges come only from a signed note"), std::string::npos) << r.err;
+    const std::string note_file = ::testing::TempDir() + "cmt" + sfx_ + ".json";
+    FILE* f = std::fopen(note_file.c_str(), "w");
+    std::fputs(R"({"subjective": "Neck and low back pain after lifting",
+                   "fields": {"care": "active", "spinal_regions": ["cervical", "lumbar"],
+                              "part_cervical": ["P", "A"], "part_lumbar": ["R", "T"],
+                              "symptoms": "Neck stiffness C5-C6, low back pain L4-L5"}})",
+               f);
+    std::fclose(f);
+    r = as("chen", {"note", "create", "--appointment", appt, "--text-file", note_file});
+    ASSERT_EQ(r.code, 0) << r.err;
+    const std::string note = trim(r.out);
+    r = as("chen", {"bill", "--appointment", appt});
+    EXPECT_EQ(r.code, 3);
+    EXPECT_NE(r.err.find("has only a draft note"), std::string::npos) << r.err;
+
+    // Signed: the module's rules for the patient's payer (Medicare: AT on active care).
+    ASSERT_EQ(as("chen", {"note", "sign", note}).code, 0);
+    r = as("chen", {"--json", "bill", "--appointment", appt});
+    ASSERT_EQ(r.code, 0) << r.err;
+    auto bill = json::parse(r.out);
+    EXPECT_EQ(bill["payer"], "medicare");
+    EXPECT_EQ(bill["date"], "2027-01-04");
+    ASSERT_EQ(bill["lines"].size(), 1u) << bill.dump();
+    EXPECT_EQ(bill["lines"][0]["code"], "98940");
+    EXPECT_EQ(bill["lines"][0]["modifiers"], json::array({"AT"}));
+    // The payer can be given; commercial has no AT.
+    r = as("chen", {"--json", "bill", "--appointment", appt, "--payer", "commercial"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(json::parse(r.out)["lines"][0]["modifiers"], json::array());
+    // Front desk may not read the note the charges come from; a file and an appointment
+    // together are refused.
+    EXPECT_EQ(as("fred", {"bill", "--appointment", appt}).code, 6);
+    EXPECT_EQ(as("chen", {"bill", "--appointment", appt, "visit.json"}).code, 2);
+    EXPECT_EQ(as("chen", {"bill", "--appointment", "9999"}).code, 4);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ClinicalBookingTest,
                          ::testing::Values(Kind::SQLite, Kind::PostgreSQL),
                          [](const auto& info) { return kind_name(info.param); });

@@ -7,6 +7,9 @@
 #include <fmt/format.h>
 
 #include "cli.hpp"
+#include <chrono>
+
+#include "vertebra/billing/note_charges.hpp"
 #include "vertebra/billing/visit_biller.hpp"
 #include "vertebra/common/error.hpp"
 
@@ -15,8 +18,9 @@ namespace vertebra::ui::cli {
 namespace {
 
 struct BillArgs {
-    std::string payer = "commercial";
+    std::string payer;  ///< empty: commercial for a file, the patient's payer for an appointment
     std::string file;
+    long long appointment = 0;
 };
 
 std::string read_input(const std::string& file) {
@@ -34,13 +38,40 @@ std::string money(std::int64_t cents) {
     return fmt::format("${}.{:02}", cents / 100, cents % 100);
 }
 
+Instant now() {
+    return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+}
+
+/// The claim of an appointment from its signed note, as the signed-in user.
+core::billing::VisitBill bill_appointment(Context& ctx, const BillArgs& args) {
+    auto& who = principal(ctx);
+    auto& db = ctx.database();
+    auto notes = db.notes();
+    auto audit = db.audit();
+    core::NoteService service(*notes, db.scheduling(), *audit);
+    plugin_host(ctx);
+    return core::billing::charges_for_appointment(who, service, db.scheduling(),
+                                                  module_registry(ctx, true),
+                                                  ctx.scheduler().zone(), args.appointment,
+                                                  args.payer, now());
+}
+
 void run(Context& ctx, const BillArgs& args) {
-    const nlohmann::json visit = core::billing::parse_visit_json(read_input(args.file));
-    plugin_host(ctx);  // loads the plugins (search path: --plugin-dir, env, defaults)
-    const auto& modules = module_registry(ctx, false);
-    core::billing::BillOptions options;
-    options.payer = args.payer;
-    const auto bill = core::billing::bill_visit(visit, modules, options);
+    core::billing::VisitBill bill;
+    if (args.appointment > 0) {
+        if (!args.file.empty())
+            throw invalid("file", "give a visit file or --appointment, not both");
+        bill = bill_appointment(ctx, args);
+    } else {
+        if (args.file.empty())
+            throw invalid("file", "give a visit JSON file (- for stdin) or --appointment ID");
+        const nlohmann::json visit = core::billing::parse_visit_json(read_input(args.file));
+        plugin_host(ctx);  // loads the plugins (search path: --plugin-dir, env, defaults)
+        const auto& modules = module_registry(ctx, false);
+        core::billing::BillOptions options;
+        options.payer = args.payer.empty() ? "commercial" : args.payer;
+        bill = core::billing::bill_visit(visit, modules, options);
+    }
     if (ctx.json) {
         ctx.print_json(core::billing::to_json(bill));
         return;
@@ -66,7 +97,10 @@ void register_billing_commands(CLI::App& app, Context& ctx) {
     cmd->add_option("--payer", args->payer,
                     "Payer id from the billing rule data: medicare, commercial (default), "
                     "medicare_advantage, or one the clinic added");
-    cmd->add_option("file", args->file, "Visit JSON file, or - for standard input")->required();
+    cmd->add_option("file", args->file, "Visit JSON file, or - for standard input");
+    cmd->add_option("--appointment", args->appointment,
+                    "Charge an appointment from its signed note (--user; payer default: the "
+                    "patient's)");
     cmd->callback([&ctx, args] { run(ctx, *args); });
 }
 

@@ -1,4 +1,5 @@
 // The note editor's logic over NoteService and the visit biller.
+#include "vertebra/billing/note_charges.hpp"
 #include "vertebra/ui/note_editor_presenter.hpp"
 
 #include <chrono>
@@ -170,22 +171,12 @@ core::Id NoteEditorPresenter::addend(const std::string& reason, const std::strin
 }
 
 nlohmann::json NoteEditorPresenter::visit_json() const {
-    nlohmann::json visit = {
-        {"date", format_date(r_.scheduler.zone().local_date(appointment_.start))}};
-    if (module_id_.empty() || !schema_) return visit;
-    // The module's section: the form's values; "part_REGION" PART findings are grouped under
-    // "findings" by region, as the billing section names them (docs/cli.md "bill").
-    nlohmann::json section = nlohmann::json::object();
-    for (auto it = content_.fields.begin(); it != content_.fields.end(); ++it) {
-        const std::string& key = it.key();
-        if (key.rfind("part_", 0) == 0) {
-            if (it->is_array() && !it->empty()) section["findings"][key.substr(5)] = *it;
-        } else {
-            section[key] = *it;
-        }
-    }
-    visit[module_id_] = section;
-    return visit;
+    // The same mapping the charges use (core: appointment -> signed note -> visit).
+    core::SessionNote note;
+    note.content = content_;
+    if (!schema_) note.content.module_id.clear();
+    else note.content.module_id = module_id_;
+    return core::billing::visit_from_note(note, r_.scheduler.zone().local_date(appointment_.start));
 }
 
 BillingPreview NoteEditorPresenter::billing_preview(const std::string& payer) const {

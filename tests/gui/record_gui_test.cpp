@@ -95,6 +95,22 @@ TEST_F(GuiTest, ChartShowsThePlanAndPlotsEveryScore) {
         // Lower is better: the improving demo patient's last point is below its first.
         EXPECT_GT(drawn.back().m_y, drawn.front().m_y);
     }
+    // The care team's tasks come from core; a new one is added through the chart.
+    const auto tasks_before = session_.record->tasks->tasks_for_plan(chart->data().plan_id).size();
+    EXPECT_GE(tasks_before, 1u);
+    auto* task_title = find<wxTextCtrl>("chart_task_title", chart);
+    auto* task_add = find<wxButton>("chart_task_add", chart);
+    ASSERT_TRUE(task_title && task_add);
+    type_into(task_title, "Call about the MRI report");
+    click(task_add);
+    ASSERT_TRUE(pump_until([&] {
+        return session_.record->tasks->tasks_for_plan(chart->data().plan_id).size() == tasks_before + 1;
+    })) << chart->task_message().utf8_str();
+    EXPECT_EQ(chart->task_message(), "");
+    bool listed = false;
+    for (int i = 0; i < chart->tasks()->GetItemCount(); ++i)
+        listed = listed || chart->tasks()->GetItemText(i) == "Call about the MRI report";
+    EXPECT_TRUE(listed);
     shoot(chart, "chart");
     chart->Destroy();
     pump(50);

@@ -152,7 +152,22 @@ TEST_F(RecordPresenterTest, DemoChartShowsPlanTimelineAndTrendsFromCore) {
         kinds.insert(c.timeline[i].kind);
         if (i) EXPECT_GE(c.timeline[i - 1].at, c.timeline[i].at);
     }
-    for (const char* k : {"appointment", "score", "note", "plan"}) EXPECT_TRUE(kinds.count(k)) << k;
+    for (const char* k : {"appointment", "score", "note", "plan", "task"}) EXPECT_TRUE(kinds.count(k)) << k;
+    // Tasks: the plan's care-team tasks from core (one done, one overdue), then reminders.
+    int real = 0, done = 0, overdue = 0;
+    for (const auto& t : c.tasks) {
+        real += t.id != 0;
+        done += t.done;
+        overdue += t.overdue;
+    }
+    EXPECT_EQ(real, 3);
+    EXPECT_EQ(done, 1);
+    EXPECT_GE(overdue, 1);
+    EXPECT_NE(add_task(*s.record, *demo, c.plan_id, "", "", "").find("needs a title"),
+              std::string::npos);
+    EXPECT_NE(add_task(*s.record, *demo, c.plan_id, "Call", "", "2026-13-01"), "");
+    EXPECT_EQ(add_task(*s.record, *demo, c.plan_id, "Call the GP", "", "2026-12-01"), "");
+    EXPECT_EQ(load_chart(*s.record, *demo, pid, today()).tasks.size(), c.tasks.size() + 1);
     EXPECT_THROW(load_chart(*s.record, *demo, 999999, today()), Error);
 }
 

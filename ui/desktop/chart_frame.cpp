@@ -2,6 +2,8 @@
 #include "chart_frame.hpp"
 
 #include <wx/accel.h>
+#include <wx/button.h>
+#include <wx/textctrl.h>
 #include <wx/listctrl.h>
 #include <wx/panel.h>
 #include <wx/sizer.h>
@@ -83,10 +85,33 @@ ChartFrame::ChartFrame(wxWindow* parent, RecordServices& r, const core::Principa
     left->Add(heading(root_, _("Care-team tasks")), 0, wxBOTTOM, 4);
     tasks_ = new wxListCtrl(root_, wxID_ANY, wxDefaultPosition, wxSize(-1, 110),
                             wxLC_REPORT | wxLC_SINGLE_SEL, wxDefaultValidator, "chart_tasks");
-    tasks_->AppendColumn(_("Task"), wxLIST_FORMAT_LEFT, 330);
+    tasks_->AppendColumn(_("Task"), wxLIST_FORMAT_LEFT, 320);
     tasks_->AppendColumn(_("Who"), wxLIST_FORMAT_LEFT, 100);
-    tasks_->AppendColumn(_("Due"), wxLIST_FORMAT_LEFT, 110);
+    tasks_->AppendColumn(_("Due"), wxLIST_FORMAT_LEFT, 100);
     left->Add(tasks_, 1, wxEXPAND);
+    auto* add_row = new wxBoxSizer(wxHORIZONTAL);
+    task_title_ = new wxTextCtrl(root_, wxID_ANY, wxString(), wxDefaultPosition, wxDefaultSize,
+                                 wxTE_PROCESS_ENTER, wxDefaultValidator, "chart_task_title");
+    task_title_->SetHint(_("New task for the care team"));
+    task_due_ = new wxTextCtrl(root_, wxID_ANY, wxString(), wxDefaultPosition, wxSize(125, -1),
+                               wxTE_PROCESS_ENTER, wxDefaultValidator, "chart_task_due");
+    task_due_->SetHint(_("YYYY-MM-DD"));
+    task_due_->SetToolTip(_("Due date (optional)"));
+    auto* add = new wxButton(root_, wxID_ANY, _("Add task"));
+    add->SetName("chart_task_add");
+    add->SetToolTip(_("Add the task to the plan (Enter); double-click a task to tick it off"));
+    add_row->Add(task_title_, 1, wxRIGHT, 6);
+    add_row->Add(task_due_, 0, wxRIGHT, 6);
+    add_row->Add(add, 0);
+    left->Add(add_row, 0, wxEXPAND | wxTOP, 6);
+    task_message_ = new wxStaticText(root_, wxID_ANY, wxString(), wxDefaultPosition, wxDefaultSize,
+                                     0, "chart_task_message");
+    task_message_->SetForegroundColour(wxColour(0xB0, 0x1E, 0x1E));
+    left->Add(task_message_, 0, wxTOP, 4);
+    add->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { add_task(); });
+    task_title_->Bind(wxEVT_TEXT_ENTER, [this](wxCommandEvent&) { add_task(); });
+    task_due_->Bind(wxEVT_TEXT_ENTER, [this](wxCommandEvent&) { add_task(); });
+    tasks_->Bind(wxEVT_LIST_ITEM_ACTIVATED, [this](wxListEvent& e) { toggle_task(e.GetIndex()); });
     columns->Add(left, 5, wxEXPAND | wxALL, 14);
 
     // Right: the trends, then the timeline.
@@ -101,7 +126,7 @@ ChartFrame::ChartFrame(wxWindow* parent, RecordServices& r, const core::Principa
                                wxLC_REPORT | wxLC_SINGLE_SEL, wxDefaultValidator, "chart_timeline");
     timeline_->AppendColumn(_("When"), wxLIST_FORMAT_LEFT, 140);
     timeline_->AppendColumn(_("What"), wxLIST_FORMAT_LEFT, 90);
-    timeline_->AppendColumn(_("Details"), wxLIST_FORMAT_LEFT, 400);
+    timeline_->AppendColumn(_("Details"), wxLIST_FORMAT_LEFT, 480);
     right->Add(timeline_, 1, wxEXPAND);
     columns->Add(right, 6, wxEXPAND | wxTOP | wxBOTTOM | wxRIGHT, 14);
     v->Add(columns, 1, wxEXPAND);
@@ -114,6 +139,31 @@ ChartFrame::ChartFrame(wxWindow* parent, RecordServices& r, const core::Principa
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { Close(); }, wxID_CLOSE);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { reload(); }, wxID_REFRESH);
     reload();
+}
+
+wxString ChartFrame::task_message() const { return task_message_->GetLabel(); }
+
+void ChartFrame::add_task() {
+    if (!data_.has_plan) {
+        task_message_->SetLabel(_("Tasks belong to a plan; this patient has none yet."));
+        return;
+    }
+    const std::string problem = ui::add_task(r_, who_, data_.plan_id, utf8(task_title_->GetValue()),
+                                             "", utf8(task_due_->GetValue()));
+    task_message_->SetLabel(wx(problem));
+    if (!problem.empty()) return;
+    task_title_->Clear();
+    task_due_->Clear();
+    reload();
+}
+
+void ChartFrame::toggle_task(long row) {
+    if (row < 0 || row >= static_cast<long>(data_.tasks.size())) return;
+    const auto& t = data_.tasks[static_cast<std::size_t>(row)];
+    if (!t.id) return;  // a reminder: done by doing it (sign the note, review the plan)
+    const std::string problem = set_task_done(r_, who_, t.id, !t.done);
+    task_message_->SetLabel(wx(problem));
+    if (problem.empty()) reload();
 }
 
 void ChartFrame::reload() {
@@ -164,7 +214,8 @@ void ChartFrame::fill() {
     }
     tasks_->DeleteAllItems();
     for (const auto& t : d.tasks) {
-        const long i = tasks_->InsertItem(tasks_->GetItemCount(), wx(t.text));
+        const long i = tasks_->InsertItem(tasks_->GetItemCount(),
+                                          (t.done ? wxString::FromUTF8("\u2714 ") : wxString()) + wx(t.text));
         tasks_->SetItem(i, 1, t.who.empty() ? _("care team") : wx(t.who));
         tasks_->SetItem(i, 2, t.due ? format_day(*t.due, false) : wxString());
         if (t.overdue) tasks_->SetItemTextColour(i, wxColour(0xB0, 0x1E, 0x1E));

@@ -8,6 +8,7 @@
 class wxListCtrl;
 class wxStaticText;
 class wxPanel;
+class wxTextCtrl;
 
 namespace vertebra::ui {
 
@@ -24,9 +25,14 @@ public:
     TrendPlot* nrs_plot() { return nrs_; }
     TrendPlot* odi_plot() { return odi_; }
     wxListCtrl* timeline() { return timeline_; }
+    wxListCtrl* tasks() { return tasks_; }
+    /// The last sentence about a task that could not be added or changed ("" = fine).
+    wxString task_message() const;
 
 private:
     void fill();
+    void add_task();
+    void toggle_task(long row);
 
     RecordServices& r_;
     core::Principal who_;
@@ -43,6 +49,9 @@ private:
     wxStaticText* flags_ = nullptr;
     wxListCtrl* components_ = nullptr;
     wxListCtrl* tasks_ = nullptr;
+    wxTextCtrl* task_title_ = nullptr;
+    wxTextCtrl* task_due_ = nullptr;
+    wxStaticText* task_message_ = nullptr;
     wxListCtrl* timeline_ = nullptr;
     TrendPlot* nrs_ = nullptr;
     TrendPlot* odi_ = nullptr;

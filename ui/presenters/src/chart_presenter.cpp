@@ -9,6 +9,7 @@
 
 #include "vertebra/common/error.hpp"
 #include "vertebra/plans/review.hpp"
+#include "vertebra/ui/calendar_presenter.hpp"
 
 namespace vertebra::ui {
 
@@ -76,6 +77,35 @@ TrendSeries make_trend(outcomes::Measure m, const std::vector<outcomes::Observat
                                 last.from_baseline.met() ? ", MCID met" : ", MCID not met");
     }
     return s;
+}
+
+namespace {
+Instant clock_now() {
+    return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+}
+}  // namespace
+
+std::string add_task(RecordServices& r, const core::Principal& who, core::Id plan_id,
+                     const std::string& title, const std::string& assignee,
+                     const std::string& due_text) {
+    try {
+        std::optional<LocalDate> due;
+        if (!due_text.empty()) due = parse_local_date(due_text, "due");
+        r.collaboration->add_task(who, plan_id, title, assignee, due, clock_now());
+        return {};
+    } catch (...) {
+        return error_sentence(std::current_exception());
+    }
+}
+
+std::string set_task_done(RecordServices& r, const core::Principal& who, core::Id task_id,
+                          bool done) {
+    try {
+        r.collaboration->set_done(who, task_id, done, clock_now());
+        return {};
+    } catch (...) {
+        return error_sentence(std::current_exception());
+    }
 }
 
 std::vector<core::Patient> find_patients(RecordServices& r, const std::string& text, int limit) {
@@ -185,11 +215,11 @@ ChartData load_chart(RecordServices& r, const core::Principal& who, core::Id pat
                                       "Medication started: " + comp.medication->name + " — " +
                                           comp.title});
         if (c.next_review && *c.next_review <= today + date::days{7})
-            c.tasks.push_back({"Review the plan (" + c.plan_title + ")", "", c.next_review,
+            c.tasks.push_back({0, "Review the plan (" + c.plan_title + ")", "", c.next_review,
                                false, false});
         for (const auto& [component, finding] : p.unacknowledged_findings()) {
             (void)component;
-            c.tasks.push_back({"Acknowledge: " + finding.reason, "", std::nullopt, false, false});
+            c.tasks.push_back({0, "Acknowledge: " + finding.reason, "", std::nullopt, false, false});
         }
     }
 
@@ -199,6 +229,34 @@ ChartData load_chart(RecordServices& r, const core::Principal& who, core::Id pat
         c.timeline.push_back({o.taken_at, "score",
                               fmt::format("{} {}{}", measure_short(o.measure), number(o.value),
                                           o.measure == outcomes::Measure::Odi ? " %" : "")});
+
+    // The care team's tasks on the plan, then reminders the chart derives below.
+    std::vector<TaskRow> reminders;
+    reminders.swap(c.tasks);
+    if (c.has_plan && who.has(core::Permission::AssessmentRead)) {
+        try {
+            for (const auto& t : r.collaboration->tasks(who, c.plan_id, clock_now()))
+                c.tasks.push_back({t.id, t.title, t.assignee, t.due, t.done, t.overdue(today)});
+        } catch (const Error& e) {
+            if (e.kind() != ErrorKind::PermissionDenied) throw;
+        }
+    }
+    // The timeline: core's PatientTimeline when this user may read clinical data.
+    bool core_timeline = false;
+    if (who.has(core::Permission::AssessmentRead)) {
+        try {
+            auto entries = r.collaboration->timeline(who, patient_id, clock_now(), zone);
+            std::vector<TimelineEntry> plan_entries;
+            for (auto& e : c.timeline)
+                if (e.kind == "medication") plan_entries.push_back(e);  // in the plan
+            c.timeline = plan_entries;
+            for (const auto& e : entries)
+                c.timeline.push_back({e.at, e.kind, e.detail.empty() ? e.title : e.title + " — " + e.detail});
+            core_timeline = true;
+        } catch (const Error& e) {
+            if (e.kind() != ErrorKind::PermissionDenied) throw;
+        }
+    }
 
     // Appointments, injections and their notes.
     core::AppointmentQuery q;
@@ -221,21 +279,24 @@ ChartData load_chart(RecordServices& r, const core::Principal& who, core::Id pat
                                        core::to_string(a.status));
         if (a.status == core::AppointmentStatus::Cancelled && !a.cancel_reason.empty())
             text += " (" + a.cancel_reason + ")";
-        c.timeline.push_back({a.start, injection ? "injection" : "appointment", text});
+        if (!core_timeline) c.timeline.push_back({a.start, injection ? "injection" : "appointment", text});
         if (!may_read_status) continue;
         if (const auto note = r.notes->status_for_appointment(a.id)) {
-            if (note->status == core::NoteStatus::Signed)
-                c.timeline.push_back({note->signed_at.value_or(a.end), "note",
-                                      "Note signed by " + note->author + " (" + service + ")"});
-            else {
-                c.timeline.push_back({a.end, "note", "Draft note by " + note->author + " (" +
-                                                         service + ")"});
-                c.tasks.push_back({"Sign the note of " + zone.format_short(a.start) + " " + service,
+            if (note->status == core::NoteStatus::Signed) {
+                if (!core_timeline)
+                    c.timeline.push_back({note->signed_at.value_or(a.end), "note",
+                                          "Note signed by " + note->author + " (" + service + ")"});
+            } else {
+                if (!core_timeline)
+                    c.timeline.push_back({a.end, "note", "Draft note by " + note->author + " (" +
+                                                             service + ")"});
+                reminders.push_back({0, "Sign the note of " + zone.format_short(a.start) + " " + service,
                                    note->author, zone.local_date(a.start), false,
                                    zone.local_date(a.start) < today});
             }
         }
     }
+    for (auto& t : reminders) c.tasks.push_back(std::move(t));
     std::stable_sort(c.timeline.begin(), c.timeline.end(),
                      [](const TimelineEntry& a, const TimelineEntry& b) { return a.at > b.at; });
     return c;

@@ -22,6 +22,9 @@ RecordServices::RecordServices(db::Database& db, core::Scheduler& sched,
     notes = db.notes();
     users = db.users();
     audit = db.audit();
+    tasks = db.tasks();
+    collaboration = std::make_unique<plans::CollaborationService>(plans::CollaborationService::Stores{
+        *tasks, *plans, *assessments, *outcomes, *notes, book, *audit, users.get()});
     plans::PlanServiceHooks hooks;
     core::ModuleRegistry* registry = &modules;
     hooks.module_enabled = [registry](const std::string& module_id) {
@@ -190,6 +193,16 @@ DemoRecordReport seed_demo_record(RecordServices& r, LocalDate today) {
                           << "\n";
             }
             ++rep.plans;
+            // Care-team tasks: one done, two open (one for the physical therapist's team).
+            const Instant created = at_local(sched, start, 12);
+            const core::Id first = r.collaboration->add_task(
+                who, plan, "Send the home exercise sheet", kDemoUser, start + date::days{7}, created);
+            r.collaboration->set_done(who, first, true, at_local(sched, start + date::days{3}, 17));
+            r.collaboration->add_task(who, plan, "Re-measure ODI before the review", kDemoUser,
+                                      today + date::days{7}, created);
+            r.collaboration->add_task(who, plan, "Ask primary care about the NSAID course", "",
+                                      today - date::days{2}, created);
+            rep.tasks += 3;
             // A signed note for each past chiropractic visit.
             for (const auto& ap : appts) {
                 if (ap.patient_id != pid || ap.start >= now) continue;

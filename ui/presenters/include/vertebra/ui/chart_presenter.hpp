@@ -51,6 +51,7 @@ struct ComponentRow {
 };
 
 struct TaskRow {
+    core::Id id = 0;   ///< a care-team task of the plan; 0 = a reminder the chart derives
     std::string text;
     std::string who;   ///< assignee, "" = the care team
     std::optional<LocalDate> due;
@@ -84,6 +85,14 @@ struct ChartData {
 /// team; without them the timeline shows only a note's status). NotFound for an unknown patient.
 ChartData load_chart(RecordServices& r, const core::Principal& who, core::Id patient_id,
                      LocalDate today);
+
+/// A care-team task on the plan (CollaborationService::add_task); "" or a sentence saying why not.
+std::string add_task(RecordServices& r, const core::Principal& who, core::Id plan_id,
+                     const std::string& title, const std::string& assignee,
+                     const std::string& due_text);
+/// Ticks a task off (or reopens it); "" or a sentence.
+std::string set_task_done(RecordServices& r, const core::Principal& who, core::Id task_id,
+                          bool done);
 
 /// A trend from observations (oldest first) with baseline, MCID line and goal target.
 TrendSeries make_trend(core::outcomes::Measure m,

@@ -9,6 +9,7 @@
 #include "vertebra/auth/auth.hpp"
 #include "vertebra/db/database.hpp"
 #include "vertebra/notes/notes.hpp"
+#include "vertebra/plans/collaboration.hpp"
 #include "vertebra/plans/plan_service.hpp"
 #include "vertebra/plugins/module_registry.hpp"
 #include "vertebra/scheduling/scheduler.hpp"
@@ -39,7 +40,10 @@ public:
     std::unique_ptr<core::NoteRepository> notes;
     std::unique_ptr<core::UserRepository> users;
     std::unique_ptr<core::AuditRepository> audit;
+    std::unique_ptr<core::plans::TaskRepository> tasks;
     std::unique_ptr<core::plans::PlanService> plan_service;
+    /// Care-team tasks and the patient timeline (core's rules: care team, audited reads).
+    std::unique_ptr<core::plans::CollaborationService> collaboration;
     std::unique_ptr<core::NoteService> note_service;
     std::unique_ptr<core::AuthService> auth;
 };
@@ -49,6 +53,7 @@ struct DemoRecordReport {
     int plans = 0;
     int observations = 0;
     int notes = 0;
+    int tasks = 0;
 };
 
 /// Gives a freshly seeded demo clinic its clinical side, through the core services: the demo

@@ -3,6 +3,7 @@
 // the right password, and automatic log-off with a tiny time-out.
 #include <wx/button.h>
 #include <wx/choice.h>
+#include <wx/listbox.h>
 #include <wx/listctrl.h>
 #include <wx/menu.h>
 #include <wx/textctrl.h>
@@ -10,6 +11,7 @@
 #include <wx/uiaction.h>
 
 #include "calendar_view.hpp"
+#include "command_ids.hpp"
 #include "chart_frame.hpp"
 #include "gui_fixture.hpp"
 #include "note_editor.hpp"
@@ -113,6 +115,57 @@ TEST_F(GuiTest, ChartShowsThePlanAndPlotsEveryScore) {
     EXPECT_TRUE(listed);
     shoot(chart, "chart");
     chart->Destroy();
+    pump(50);
+}
+
+ChartFrame* open_chart_window() {
+    for (wxWindow* w : wxTopLevelWindows)
+        if (auto* c = dynamic_cast<ChartFrame*>(w)) return c;
+    return nullptr;
+}
+
+TEST_F(GuiTest, RightClickOpensTheChartAndSearchFindsThePatient) {
+    MainFrame& f = open_frame(CalendarMode::Day);
+    CalendarView* cal = f.calendar();
+    ASSERT_FALSE(f.presenter().layout().blocks.empty());
+    const auto& block = f.presenter().layout().blocks.front();
+    const core::Id appt = block.appointment_id;
+    const core::Id patient = session_.repo().appointment(appt)->patient_id;
+    // Right-click selects the block; its menu offers the chart and a note.
+    wxUIActionSimulator sim;
+    sim.MouseMove(cal->ClientToScreen(cal->block_rect(block).GetPosition() + wxPoint(12, 8)));
+    pump(50);
+    sim.MouseClick(wxMOUSE_BTN_LEFT);
+    ASSERT_TRUE(pump_until([&] { return cal->selected() == appt; }));
+    std::unique_ptr<wxMenu> menu(f.build_context_menu(appt));
+    EXPECT_TRUE(menu->IsEnabled(kCmdOpenChart));
+    EXPECT_TRUE(menu->IsEnabled(kCmdWriteNote));
+    wxCommandEvent open(wxEVT_MENU, kCmdOpenChart);
+    f.ProcessWindowEvent(open);
+    pump(200);
+    ChartFrame* chart = open_chart_window();
+    ASSERT_TRUE(chart) << f.last_message().utf8_str();
+    EXPECT_EQ(chart->patient_id(), patient);
+    EXPECT_EQ(chart->data().patient.id, patient);
+    chart->Destroy();
+    pump(50);
+
+    // "Open chart" by name: typing part of it finds the patient.
+    const auto p = *session_.repo().patient(patient);
+    auto* search = new PatientSearchDialog(&f, *session_.record);
+    search->Show();
+    pump(200);
+    auto* text = find<wxTextCtrl>("patient_search_text", search);
+    ASSERT_TRUE(text);
+    type_into(text, p.name.substr(0, p.name.find(' ') + 3).c_str());
+    ASSERT_TRUE(pump_until([&] { return search->chosen().has_value(); }));
+    bool found = false;
+    auto* results = find<wxListBox>("patient_search_results", search);
+    ASSERT_TRUE(results);
+    for (unsigned i = 0; i < results->GetCount(); ++i)
+        found = found || results->GetString(i).StartsWith(wx(p.name));
+    EXPECT_TRUE(found) << p.name;
+    search->Destroy();
     pump(50);
 }
 

@@ -621,6 +621,11 @@ public:
                           const AuditEvent& event) override {
         long long p = patient_id;
         record_write(db_, [&] {
+            // An unknown user name is NotFound, not a foreign-key failure (found by the hostile
+            // input test: it ended as exit 1 "database error").
+            long long known = 0;
+            db_.sql << "SELECT COUNT(*) FROM users WHERE name = :u", soci::use(user), soci::into(known);
+            if (known == 0) throw Error(ErrorKind::NotFound, "user '" + user + "' not found", "user-name");
             db_.sql << "INSERT INTO care_team (patient_id, user_name) VALUES (:p, :u) "
                        "ON CONFLICT DO NOTHING",
                 soci::use(p), soci::use(user);

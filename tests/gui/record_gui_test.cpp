@@ -6,6 +6,7 @@
 #include <wx/listbox.h>
 #include <wx/listctrl.h>
 #include <wx/menu.h>
+#include <wx/stattext.h>
 #include <wx/textctrl.h>
 #include <wx/tglbtn.h>
 #include <wx/uiaction.h>
@@ -267,6 +268,39 @@ TEST_F(GuiTest, SignInRefusesAWrongPasswordAndAcceptsTheRightOne) {
     click(ok);
     ASSERT_TRUE(pump_until([&] { return dlg->user().has_value(); }, 5000)) << dlg->message().utf8_str();
     EXPECT_EQ(dlg->user()->name, "demo");
+    dlg->Destroy();
+    pump(50);
+}
+
+TEST_F(GuiTest, OwnerAddsAFrontDeskUserWithARole) {
+    MainFrame& f = open_frame();
+    ASSERT_TRUE(f.user());
+    auto* dlg = new UsersDialog(&f, *session_.record, *f.user());
+    dlg->Show();
+    dlg->Raise();
+    pump(300);
+    auto* list = find<wxListCtrl>("users_list", dlg);
+    ASSERT_TRUE(list);
+    const int before = list->GetItemCount();
+    EXPECT_GE(before, 1);  // the demo owner
+    type_into(find<wxTextCtrl>("users_name", dlg), "frank");
+    type_into(find<wxTextCtrl>("users_password", dlg), "desk-pass-1");
+    type_into(find<wxTextCtrl>("users_repeat", dlg), "desk-pass-2");
+    auto* add = find<wxButton>("users_add", dlg);
+    auto* message = find<wxStaticText>("users_message", dlg);
+    ASSERT_TRUE(add && message);
+    click(add);
+    EXPECT_EQ(message->GetLabel(), "The two passwords differ.");
+    EXPECT_EQ(list->GetItemCount(), before);
+    type_into(find<wxTextCtrl>("users_password", dlg), "desk-pass-1");
+    type_into(find<wxTextCtrl>("users_repeat", dlg), "desk-pass-1");
+    click(add);
+    ASSERT_TRUE(pump_until([&] { return list->GetItemCount() == before + 1; }))
+        << message->GetLabel().utf8_str();
+    const auto u = session_.record->users->find("frank");
+    ASSERT_TRUE(u);
+    EXPECT_EQ(u->roles, std::set<core::Role>{core::Role::FrontDesk});
+    shoot(dlg, "users");
     dlg->Destroy();
     pump(50);
 }

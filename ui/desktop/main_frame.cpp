@@ -655,7 +655,8 @@ void MainFrame::on_command(wxCommandEvent& e) {
     case kCmdShortcuts:
         show_info(_("Keys in the calendar: Left/Right previous/next, T today, D day, W week, "
                     "B book, Up/Down select, Enter menu, A arrived, S start, C complete, "
-                    "X cancel, N no-show, Esc stop dragging."));
+                    "X cancel, N no-show, Esc stop dragging. Anywhere: Ctrl+F open a chart, "
+                    "Ctrl+O chart of the selection, Ctrl+E write its note, Ctrl+L lock."));
         return;
     case wxID_ABOUT:
         show_info(_("Vertebra: clinic scheduling and therapy management for chronic back pain."));

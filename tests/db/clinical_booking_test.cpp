@@ -340,6 +340,62 @@ TEST_P(ClinicalBookingTest, ChargesComeOnlyFromTheSignedNote) {
     EXPECT_EQ(as("chen", {"bill", "--appointment", "9999"}).code, 4);
 }
 
+TEST_P(ClinicalBookingTest, SignedInUsersBookWithTheirPermissionsAndEachAccessIsAudited) {
+    ok({"user", "add", "--name", "olga" + sfx_, "--role", "owner"}, "olga-pw\n");
+    ASSERT_EQ(as("olga", {"user", "add", "--name", "fred" + sfx_, "--role", "front_desk"},
+                 "fred-pw\n").code,
+              0);
+    ASSERT_EQ(as("olga", {"user", "add", "--name", "lena" + sfx_, "--role", "therapist",
+                          "--practitioner", lmt_}, "lena-pw\n").code, 0);
+    // Front desk: demographics and the book.
+    auto r = as("fred", {"patient", "add", "--name", "Mia Front"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    const std::string mia = trim(r.out);
+    r = as("fred", {"--json", "patient", "find", "Mia"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(json::parse(r.out).size(), 1u);
+    r = as("fred", {"book", "--patient", mia, "--practitioner", lmt_, "--service", massage_svc_,
+                    "--start", "2027-01-05T10:00"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    const std::string appt = trim(r.out);
+    // Front desk may not read the clinical record: the booking says what was not checked.
+    EXPECT_NE(r.err.find("[record_not_readable]"), std::string::npos) << r.err;
+    ASSERT_EQ(as("fred", {"appointments", "--from", "2027-01-05"}).code, 0);
+    ASSERT_EQ(as("fred", {"cancel", appt, "--reason", "patient called"}).code, 0);
+    // The owner manages the clinic, not the book or demographics; a therapist books.
+    r = as("olga", {"book", "--patient", mia, "--practitioner", lmt_, "--service",
+                    massage_svc_, "--start", "2027-01-06T10:00"});
+    EXPECT_EQ(r.code, 6);
+    EXPECT_NE(r.err.find("schedule.write"), std::string::npos) << r.err;
+    r = as("olga", {"patient", "add", "--name", "Nope"});
+    EXPECT_EQ(r.code, 6);
+    EXPECT_NE(r.err.find("patient.write"), std::string::npos) << r.err;
+    EXPECT_EQ(as("lena", {"patient", "add", "--name", "Nope"}).code, 6);
+    r = as("lena", {"book", "--patient", mia, "--practitioner", lmt_, "--service", massage_svc_,
+                    "--start", "2027-01-06T10:00"});
+    EXPECT_EQ(r.code, 0) << r.err;
+
+    // Every access is in the chained log, with the patient where there is one.
+    r = as("olga", {"--json", "audit", "report", "--from", "2000-01-01", "--to", "2100-01-01"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    std::multiset<std::string> seen;
+    for (const auto& e : json::parse(r.out)) {
+        const std::string action = e["action"];
+        if (action.rfind("patient.", 0) && action.rfind("appointment.", 0) &&
+            action != "schedule.read")
+            continue;
+        const std::string user = e["user"];
+        seen.insert(action + " " + user.substr(0, user.find('_')) + " " +
+                    (e["patient_id"].is_null() ? "-" : std::to_string(e["patient_id"].get<long long>())));
+    }
+    EXPECT_EQ(seen, (std::multiset<std::string>{
+                        "patient.create fred " + mia, "patient.search fred -",
+                        "appointment.book fred " + mia, "schedule.read fred -",
+                        "appointment.cancel fred " + mia, "appointment.book lena " + mia}))
+        << r.out.substr(0, 3000);
+    EXPECT_EQ(as("olga", {"audit", "verify"}).code, 0);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ClinicalBookingTest,
                          ::testing::Values(Kind::SQLite, Kind::PostgreSQL),
                          [](const auto& info) { return kind_name(info.param); });

@@ -38,6 +38,7 @@ public:
 private:
     std::unique_ptr<db::Database> db_;
     std::unique_ptr<core::Scheduler> scheduler_;
+    std::unique_ptr<core::AuditRepository> actor_audit_;
     std::unique_ptr<core::plans::AssessmentRepository> booking_assessments_;
     std::unique_ptr<core::BookingChecks> booking_checks_;
 };

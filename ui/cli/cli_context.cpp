@@ -23,7 +23,13 @@ db::Database& Context::database(bool migrated) {
 
 core::Scheduler& Context::scheduler() {
     if (!scheduler_) {
+        // A signed-in user (--user) books and reads the book with their permissions, audited.
+        const core::Principal* who = user.empty() ? nullptr : &principal(*this);
         scheduler_ = std::make_unique<core::Scheduler>(database().scheduling());
+        if (who) {
+            actor_audit_ = database().audit();
+            scheduler_->set_actor(who, actor_audit_.get());
+        }
         // A disabled, failed or missing module's services cannot be booked. The plugins are
         // loaded only when a module's service is actually booked.
         scheduler_->set_service_guard(
@@ -36,7 +42,9 @@ core::Scheduler& Context::scheduler() {
                     booking_assessments_ = database().assessments();
                     booking_checks_ = std::make_unique<core::BookingChecks>(
                         module_registry(*this, false), database().scheduling(),
-                        scheduler_->zone(), core::latest_assessment_records(*booking_assessments_));
+                        scheduler_->zone(),
+                        core::latest_assessment_records(
+                            *booking_assessments_, user.empty() ? nullptr : &principal(*this)));
                 }
                 return (*booking_checks_)(s, occurrences);
             });

@@ -5,6 +5,7 @@
 
 #include "cli.hpp"
 #include "vertebra/scheduling/hours_spec.hpp"
+#include "vertebra/scheduling/patients.hpp"
 
 namespace vertebra::ui::cli {
 
@@ -60,6 +61,22 @@ void print_ids(const Context& ctx, const std::vector<Id>& ids) {
     } else {
         for (Id i : ids) std::cout << i << "\n";
     }
+}
+
+/// Demographics as the signed-in user (checked and audited), or without --user with the
+/// database login's own rights (docs/security.md "Where it is enforced").
+core::Id add_patient(Context& ctx, const core::Patient& p) {
+    if (ctx.user.empty()) return ctx.database().scheduling().add_patient(p);
+    const auto& who = principal(ctx);
+    auto audit = ctx.database().audit();
+    return core::PatientDirectory(ctx.database().scheduling(), *audit).add(who, p);
+}
+
+std::vector<core::Patient> find_patients(Context& ctx, const std::string& text, int limit) {
+    if (ctx.user.empty()) return ctx.database().scheduling().find_patients(text, limit);
+    const auto& who = principal(ctx);
+    auto audit = ctx.database().audit();
+    return core::PatientDirectory(ctx.database().scheduling(), *audit).find(who, text, limit);
 }
 
 }  // namespace
@@ -210,14 +227,14 @@ void register_schedule_commands(CLI::App& app, Context& ctx) {
             p.payer = core::BookingChecks::payer_ref(
                           *payer, LocalDate{utc_today.time_since_epoch()})
                           .id;
-            ctx.print_id(ctx.database().scheduling().add_patient(p));
+            ctx.print_id(add_patient(ctx, p));
         });
         auto* find = patient->add_subcommand("find", "Find patients by name");
         auto text = std::make_shared<std::string>();
         find->add_option("text", *text, "Part of the name")->required();
         find->callback([&ctx, text] {
             json arr = json::array();
-            for (const auto& p : ctx.database().scheduling().find_patients(*text, 50)) {
+            for (const auto& p : find_patients(ctx, *text, 50)) {
                 arr.push_back({{"id", p.id}, {"name", p.name},
                                {"birth_date", p.birth_date ? json(format_date(*p.birth_date)) : json(nullptr)}});
                 if (!ctx.json) std::cout << p.id << "\t" << p.name << "\n";

@@ -132,8 +132,10 @@ std::vector<BookingFinding> BookingChecks::operator()(
     return out;
 }
 
-BookingChecks::RecordLookup latest_assessment_records(plans::AssessmentRepository& assessments) {
-    return [&assessments](Id patient_id) -> std::optional<api::PatientRecord> {
+BookingChecks::RecordLookup latest_assessment_records(plans::AssessmentRepository& assessments,
+                                                      const Principal* reader) {
+    return [&assessments, reader](Id patient_id) -> std::optional<api::PatientRecord> {
+        if (reader) require(*reader, Permission::AssessmentRead);
         auto all = assessments.assessments_for_patient(patient_id);  // newest first
         if (all.empty()) return std::nullopt;
         return plans::to_patient_record(all.front());

@@ -188,7 +188,26 @@ std::string Scheduler::describe(const Appointment& a) {
     return s;
 }
 
+void Scheduler::authorize(Permission p) const {
+    if (actor_) require(*actor_, p);
+}
+
+void Scheduler::audit(const char* action, Id patient, const std::vector<Id>& ids,
+                      const std::string& detail) {
+    if (!actor_ || !audit_) return;
+    std::string object = "appointment:";
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        if (i == 20) {
+            object += ",+" + std::to_string(ids.size() - 20);
+            break;
+        }
+        object += (i ? "," : "") + std::to_string(ids[i]);
+    }
+    audit_->append(AuditEvent{actor_->name, patient, action, object, actor_->workstation, detail});
+}
+
 AppointmentBatch Scheduler::prepare_booking(const BookingRequest& req) {
+    authorize(Permission::ScheduleWrite);
     AppointmentBatch batch = build_batch(req);
     precheck_conflicts(batch.inserts);
     return batch;
@@ -300,14 +319,19 @@ void Scheduler::apply_booking_check(const Service& service, const BookingRequest
 }
 
 std::vector<Id> Scheduler::commit(const AppointmentBatch& batch) {
+    authorize(Permission::ScheduleWrite);
     try {
-        return repo_.commit_appointments(batch);
+        auto ids = repo_.commit_appointments(batch);
+        if (!batch.inserts.empty())
+            audit("appointment.book", batch.inserts.front().patient_id, ids);
+        return ids;
     } catch (const BookingConflict& c) {
         rethrow_conflict(c, batch);
     }
 }
 
 std::vector<Id> Scheduler::book(const BookingRequest& req, std::vector<BookingFinding>* findings) {
+    authorize(Permission::ScheduleWrite);
     // No separate pre-check: the repository checks inside the write transaction and the
     // conflict is named the same way, with two round trips fewer.
     if (!repo_.books_in_one_step()) {
@@ -320,7 +344,10 @@ std::vector<Id> Scheduler::book(const BookingRequest& req, std::vector<BookingFi
     AppointmentBatch batch = build_batch(req, false);
     if (findings) *findings = batch.findings;
     try {
-        if (auto ids = repo_.book_in_one_step(batch)) return *ids;
+        if (auto ids = repo_.book_in_one_step(batch)) {
+            audit("appointment.book", req.patient_id, *ids);
+            return *ids;
+        }
     } catch (const BookingConflict& c) {
         rethrow_conflict(c, batch);
     }
@@ -338,6 +365,7 @@ std::vector<Id> Scheduler::book(const BookingRequest& req, std::vector<BookingFi
 }
 
 std::vector<Id> Scheduler::cancel(Id id, const std::string& reason, bool following) {
+    authorize(Permission::ScheduleWrite);
     Appointment a = load(id);
     if (a.status == AppointmentStatus::Cancelled)
         throw invalid("id", "appointment " + std::to_string(id) + " is already cancelled");
@@ -363,12 +391,14 @@ std::vector<Id> Scheduler::cancel(Id id, const std::string& reason, bool followi
         ids.push_back(r.id);
     }
     repo_.commit_appointments(batch);
+    audit("appointment.cancel", a.patient_id, ids, reason);
     return ids;
 }
 
 void Scheduler::no_show(Id id) { set_status(id, AppointmentStatus::NoShow); }
 
 void Scheduler::set_status(Id id, AppointmentStatus to) {
+    authorize(Permission::ScheduleWrite);
     Appointment a = load(id);
     if (a.status == to) return;
     const auto& t = status_transitions();
@@ -385,11 +415,13 @@ void Scheduler::set_status(Id id, AppointmentStatus to) {
     AppointmentBatch batch;
     batch.updates.push_back(a);
     repo_.commit_appointments(batch);
+    audit("appointment.status", a.patient_id, {id}, to_string(to));
 }
 
 std::vector<Id> Scheduler::reschedule(Id id, LocalTime new_start, std::optional<int> mins,
                                       bool following, std::optional<Id> practitioner_id,
                                       std::optional<Id> room_id) {
+    authorize(Permission::ScheduleWrite);
     Appointment a = load(id);
     if (!occupies_time(a.status) || a.status == AppointmentStatus::Completed ||
         a.status == AppointmentStatus::NoShow)
@@ -430,6 +462,7 @@ std::vector<Id> Scheduler::reschedule(Id id, LocalTime new_start, std::optional<
     commit(batch);
     std::vector<Id> ids;
     for (const auto& r : rows) ids.push_back(r.id);
+    audit("appointment.move", a.patient_id, ids, zone_.format_short(rows.front().start));
     return ids;
 }
 
@@ -437,13 +470,20 @@ std::vector<Appointment> Scheduler::appointments_between(LocalDate from, int day
                                                          const std::vector<Id>& practitioners,
                                                          std::optional<Id> patient,
                                                          bool include_cancelled) {
+    authorize(Permission::ScheduleRead);
     AppointmentQuery q;
     q.from = zone_.start_of_day(from);
     q.to = zone_.start_of_day(from + date::days{days});
     q.practitioner_ids = practitioners;
     q.patient_id = patient;
     q.include_cancelled = include_cancelled;
-    return repo_.appointments(q);
+    auto rows = repo_.appointments(q);
+    if (actor_ && audit_)
+        audit_->append(AuditEvent{actor_->name, patient, "schedule.read",
+                                  "appointments:" + format_date(from) + "+" + std::to_string(days),
+                                  actor_->workstation,
+                                  std::to_string(rows.size()) + " appointments"});
+    return rows;
 }
 
 std::vector<Slot> Scheduler::find_slots(const SlotQuery& q) {

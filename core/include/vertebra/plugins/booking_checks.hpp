@@ -7,6 +7,7 @@
 #include <optional>
 #include <vector>
 
+#include "vertebra/auth/auth.hpp"
 #include "vertebra/plans/repository.hpp"
 #include "vertebra/plugin_api/clinical.hpp"
 #include "vertebra/plugins/module_registry.hpp"
@@ -45,8 +46,11 @@ private:
 };
 
 /// The record lookup over stored assessments: the patient's latest assessment (conditions,
-/// medications, flags) as plugin_api::PatientRecord; nullopt when none is recorded. The
-/// repository must outlive the lookup.
-BookingChecks::RecordLookup latest_assessment_records(plans::AssessmentRepository& assessments);
+/// medications, flags) as plugin_api::PatientRecord; nullopt when none is recorded. With a
+/// signed-in `reader` lacking assessment.read (front desk) it refuses (PermissionDenied), as
+/// PostgreSQL would: the booking then goes ahead saying what was not checked. The repository
+/// (and the reader) must outlive the lookup.
+BookingChecks::RecordLookup latest_assessment_records(plans::AssessmentRepository& assessments,
+                                                      const Principal* reader = nullptr);
 
 }  // namespace vertebra::core

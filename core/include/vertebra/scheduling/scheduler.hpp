@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "vertebra/audit/audit.hpp"
+#include "vertebra/auth/auth.hpp"
 #include "vertebra/scheduling/repository.hpp"
 
 namespace vertebra::core {
@@ -108,6 +110,17 @@ public:
         std::function<std::vector<BookingFinding>(const Service&, const std::vector<Appointment>&)>;
     void set_booking_check(BookingCheck check) { booking_check_ = std::move(check); }
 
+    /// The signed-in user and the audit log. When set, booking, cancelling, moving and status
+    /// changes need schedule.write and reading the book schedule.read (Error PermissionDenied
+    /// naming the permission), and each is audited with the patient ("appointment.book",
+    /// "appointment.cancel", "appointment.status", "appointment.move", "schedule.read").
+    /// Unset: the caller answers for access (the CLI without --user runs with the database
+    /// login's own rights; the seeding and benchmark paths).
+    void set_actor(const Principal* who, AuditRepository* audit) {
+        actor_ = who;
+        audit_ = audit;
+    }
+
     /// Hours' notice below which a cancellation counts as late.
     static constexpr int kLateCancelHours = 24;
 
@@ -115,6 +128,9 @@ private:
     /// prepare_booking without the conflict pre-check; without the patient and time-off checks
     /// (two round trips) when database_checks is false (the one-step booking does them).
     AppointmentBatch build_batch(const BookingRequest& req, bool database_checks = true);
+    void authorize(Permission p) const;
+    void audit(const char* action, Id patient, const std::vector<Id>& ids,
+               const std::string& detail = {});
     void apply_booking_check(const Service& service, const BookingRequest& req,
                              AppointmentBatch& batch);
     void check_fits_schedule(const Appointment& a, const Practitioner& p,
@@ -133,6 +149,8 @@ private:
     std::vector<Service> services_;
     ServiceGuard service_guard_;
     BookingCheck booking_check_;
+    const Principal* actor_ = nullptr;
+    AuditRepository* audit_ = nullptr;
 };
 
 }  // namespace vertebra::core

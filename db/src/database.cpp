@@ -256,6 +256,13 @@ void rethrow_db_error(Database::Impl& db, const soci::soci_error& e) {
             throw Error(ErrorKind::Unavailable,
                         "database unavailable: disk full: no space left to write " +
                             db.url.display + " (" + what + "); nothing of this change was saved");
+        // Other I/O errors: the errno is often gone by now (the transaction was rolled back), and
+        // a write stopped by a file-size limit arrives here as a plain "disk I/O error".
+        if (rc == SQLITE_IOERR)
+            throw Error(ErrorKind::Unavailable,
+                        "database unavailable: disk I/O error on " + db.url.display +
+                            " (is the disk full or failing?); nothing of this change was saved (" +
+                            what + ")");
         if (rc == SQLITE_CANTOPEN || rc == SQLITE_IOERR || rc == SQLITE_READONLY)
             throw Error(ErrorKind::Unavailable,
                         "database unavailable: " + db.url.display + " (" + what + ")");

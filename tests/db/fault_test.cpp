@@ -93,6 +93,14 @@ TEST(FaultTest, PostgresCrashMidBookingLoopLosesNoAcknowledgedBookingAndReconnec
         int unavailable = 0, other = 0;
         for (int i = 0; i < 120; ++i) {
             if (i == 40) ASSERT_EQ(std::system((script + " crash " + dir + "/c").c_str()), 0);
+            if (i == 60) {  // the CLI says so clearly while the server is down: exit 5
+                auto r = run_cli(url, {"book", "--patient", std::to_string(clinic.patient),
+                                       "--practitioner", std::to_string(clinic.practitioner),
+                                       "--start", "2027-03-01T09:00", "--minutes", "30"},
+                                 "", "VERTEBRA_PLUGIN_PATH=");
+                EXPECT_EQ(r.code, 5) << r.err;
+                EXPECT_NE(r.err.find("database unavailable"), std::string::npos) << r.err;
+            }
             if (i == 80) ASSERT_EQ(std::system((script + " resume " + dir + "/c").c_str()), 0);
             try {
                 for (Id id : sched.book(slot(clinic, i))) acknowledged.insert(id);
@@ -247,7 +255,10 @@ TEST(FaultTest, PostgresCrashMidNoteSigningIsAllOrNothingAndRetriesSign) {
 
     // All or nothing for every note, before any retry, seen by the administrator in raw SQL.
     auto u = db::DatabaseUrl::parse(server.url);
-    auto check = [&](std::size_t expect_signed) {
+    // `lost_acks`: signatures that committed although the client saw the connection die (the
+    // server went down between COMMIT and its reply); only the one statement in flight can be
+    // such a one, and its retry is then refused as "already signed".
+    auto check = [&](std::size_t expect_signed, std::size_t lost_acks) {
         soci::session sql(*soci::factory_postgresql(), u.conninfo);
         std::size_t signed_notes = 0;
         for (Id id : notes) {
@@ -271,9 +282,10 @@ TEST(FaultTest, PostgresCrashMidNoteSigningIsAllOrNothingAndRetriesSign) {
             }
             if (acknowledged.count(id)) EXPECT_EQ(status, "signed") << "acknowledged " << id;
         }
-        EXPECT_EQ(signed_notes, expect_signed);
+        EXPECT_GE(signed_notes, expect_signed);
+        EXPECT_LE(signed_notes, expect_signed + lost_acks);
     };
-    check(acknowledged.size());
+    check(acknowledged.size(), 1);
 
     // Retry what failed: it signs (or was signed after all: "already signed").
     for (Id id : failed) {
@@ -284,7 +296,7 @@ TEST(FaultTest, PostgresCrashMidNoteSigningIsAllOrNothingAndRetriesSign) {
             EXPECT_NE(std::string(e.what()).find("already signed"), std::string::npos);
         }
     }
-    check(static_cast<std::size_t>(kNotes));
+    check(static_cast<std::size_t>(kNotes), 0);
     // The CLI after the restart: signing a signed note again is a clear refusal (exit 3).
     auto again = run_cli(with_user(server.url, "tom"),
                          {"--user", "tom", "note", "sign", std::to_string(notes.front())}, "",

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <random>
 
+#include "vertebra/ui/booking_presenter.hpp"
 #include "vertebra/ui/chart_presenter.hpp"
 #include "vertebra/ui/desktop_session.hpp"
 #include "vertebra/ui/login_presenter.hpp"
@@ -270,3 +271,42 @@ TEST_F(RecordPresenterTest, SignInWrongAndRightPasswordsAndLockout) {
 }
 
 }  // namespace
+
+TEST_F(RecordPresenterTest, BookingDialogShowsTheModulesFindingsAndBooksOnlyWithAReason) {
+    // A Medicare patient with nothing recorded: NCD 30.3.3 cannot be met for acupuncture.
+    Patient p;
+    p.name = "Nora Newcomer";
+    p.payer = "medicare";
+    const Id nora = s.repo().add_patient(p);
+    std::optional<Id> acu_service, acu_prac;
+    for (const auto& sv : s.repo().services())
+        if (sv.module_id == "acupuncture") acu_service = sv.id;
+    for (const auto& pr : s.repo().practitioners())
+        if (pr.has_discipline("acupuncture")) acu_prac = pr.id;
+    ASSERT_TRUE(acu_service && acu_prac);
+
+    BookingPresenter b(*s.scheduler, s.repo());
+    BookingForm f;
+    f.patient_id = nora;
+    f.service_id = acu_service;
+    f.practitioner_id = acu_prac;
+    const auto slots = b.suggest_slots(f, today() + date::days{7}, 1);
+    ASSERT_FALSE(slots.empty());
+    b.take_slot(f, slots.front());
+
+    const auto blocks = b.blocking_findings(f);
+    ASSERT_EQ(blocks.size(), 1u);
+    EXPECT_NE(blocks.front().find("NCD 30.3.3"), std::string::npos) << blocks.front();
+    EXPECT_NE(b.check(f).find("an override needs a documented reason"), std::string::npos);
+    EXPECT_THROW(b.book(f), Error);
+
+    f.override_reason = "Referred by Dr Chen for a trial, patient informed (ABN signed)";
+    const auto ids = b.book(f);
+    ASSERT_EQ(ids.size(), 1u);
+    ASSERT_FALSE(b.last_findings().empty());
+    EXPECT_TRUE(b.last_findings().front().blocking);
+    const auto booked = s.repo().appointment(ids.front());
+    ASSERT_TRUE(booked);
+    EXPECT_NE(booked->notes.find("ABN signed"), std::string::npos) << booked->notes;
+}
+

@@ -1,6 +1,7 @@
 // The booking dialog: type-ahead patient, service, practitioner, free-time suggestions, weekly repeat.
 #include "booking_dialog.hpp"
 
+#include <wx/textdlg.h>
 #include <wx/button.h>
 #include <wx/checkbox.h>
 #include <wx/choice.h>
@@ -356,8 +357,32 @@ bool BookingDialog::try_book() {
     try {
         booked_ = presenter_.book(f);
     } catch (...) {
-        set_problem(wx(error_sentence(std::current_exception())));
-        return false;
+        const std::string refusal = error_sentence(std::current_exception());
+        // A module's limit or absolute contraindication: book only with a documented reason.
+        const auto blocks = presenter_.blocking_findings(f);
+        if (blocks.empty()) {
+            set_problem(wx(refusal));
+            return false;
+        }
+        wxString text = _("The therapy module refuses this booking:") + "\n";
+        for (const auto& b : blocks) text += "\n\u2022 " + wx(b);
+        text += "\n\n" + _("To book it anyway, give the documented reason (kept on the appointment):");
+        wxTextEntryDialog ask(this, text, _("Override needs a reason"), wxEmptyString,
+                              wxOK | wxCANCEL | wxCENTRE);
+        const bool given = ask.ShowModal() == wxID_OK;
+        wxString reason = ask.GetValue();
+        reason.Trim().Trim(false);
+        if (!given || reason.IsEmpty()) {
+            set_problem(wx(refusal));
+            return false;
+        }
+        f.override_reason = reason.ToStdString(wxConvUTF8);
+        try {
+            booked_ = presenter_.book(f);
+        } catch (...) {
+            set_problem(wx(error_sentence(std::current_exception())));
+            return false;
+        }
     }
     wxString patient;
     for (const auto& p : patients_)
@@ -365,6 +390,8 @@ bool BookingDialog::try_book() {
     summary_ = wxString::Format(wxPLURAL("Booked %d appointment for %s.",
                                          "Booked %d appointments for %s.", booked_.size()),
                                 static_cast<int>(booked_.size()), patient);
+    for (const auto& finding : presenter_.last_findings())
+        summary_ += " " + wxString::Format(_("Note: %s."), wx(finding.reason));
     if (IsModal())
         EndModal(wxID_OK);
     else {

@@ -147,6 +147,7 @@ core::BookingRequest BookingPresenter::request(const BookingForm& f) const {
     if (!f.service_id && !f.minutes) r.minutes = 30;
     r.rrule = weekly_rrule(f);
     r.notes = f.notes;
+    r.override_reason = f.override_reason;
     return r;
 }
 
@@ -160,7 +161,23 @@ std::string BookingPresenter::check(const BookingForm& f) {
 }
 
 std::vector<core::Id> BookingPresenter::book(const BookingForm& f) {
-    return scheduler_.book(request(f));
+    std::vector<core::BookingFinding> findings;
+    auto ids = scheduler_.book(request(f), &findings);
+    last_findings_ = std::move(findings);
+    return ids;
+}
+
+std::vector<std::string> BookingPresenter::blocking_findings(const BookingForm& f) {
+    std::vector<std::string> out;
+    try {
+        core::BookingRequest r = request(f);
+        r.override_reason = "preview";  // see every finding instead of the first refusal
+        for (const auto& x : scheduler_.prepare_booking(r).findings)
+            if (x.blocking) out.push_back(x.reason);
+    } catch (const Error&) {
+        // Another problem (a conflict, hours, a missing field): check() names it.
+    }
+    return out;
 }
 
 }  // namespace vertebra::ui

@@ -23,6 +23,8 @@ struct BookingForm {
     int count = 6;                   ///< occurrences, when `until` is empty
     std::optional<LocalDate> until;
     std::string notes;
+    /// Documented reason to book despite a blocking coverage or contraindication finding.
+    std::string override_reason;
 };
 
 /// RFC 5545 rule for a weekly form ("FREQ=WEEKLY;BYDAY=MO,TH;COUNT=6"); empty for one-offs.
@@ -58,6 +60,12 @@ public:
     std::string check(const BookingForm& f);
     /// Books; returns the new ids. Throws Error with the scheduler's sentence.
     std::vector<core::Id> book(const BookingForm& f);
+    /// The modules' findings of the last successful book(): warnings, and blocks overridden.
+    const std::vector<core::BookingFinding>& last_findings() const { return last_findings_; }
+    /// The blocking findings (limits reached, absolute contraindications) that would refuse this
+    /// booking without an override reason; empty when there are none (or another problem, which
+    /// check() names, comes first).
+    std::vector<std::string> blocking_findings(const BookingForm& f);
 
 private:
     core::Scheduler& scheduler_;
@@ -65,6 +73,7 @@ private:
     std::vector<core::Service> services_;
     std::vector<core::Practitioner> practitioners_;
     std::vector<core::Room> rooms_;
+    std::vector<core::BookingFinding> last_findings_;
 };
 
 }  // namespace vertebra::ui

@@ -143,6 +143,9 @@ MainFrame::~MainFrame() {
 
 void MainFrame::set_user(core::Principal who, std::chrono::milliseconds idle_timeout) {
     user_ = std::move(who);
+    // The book as this user: permissions checked and bookings, changes and views audited.
+    if (session_.scheduler && session_.record)
+        session_.scheduler->set_actor(&*user_, session_.record->audit.get());
     idle_.set_timeout(idle_timeout);
     idle_.activity(IdleClock::Clock::now());
     idle_timer_.Stop();
@@ -265,6 +268,8 @@ bool MainFrame::unlock(const wxString& password) {
         return false;
     }
     user_ = r.who;
+    if (session_.scheduler && session_.record)
+        session_.scheduler->set_actor(&*user_, session_.record->audit.get());
     locked_ = false;
     lock_panel_->Hide();
     for (std::size_t i = 0; i < GetMenuBar()->GetMenuCount(); ++i)

@@ -469,7 +469,8 @@ std::vector<Id> Scheduler::reschedule(Id id, LocalTime new_start, std::optional<
 std::vector<Appointment> Scheduler::appointments_between(LocalDate from, int days,
                                                          const std::vector<Id>& practitioners,
                                                          std::optional<Id> patient,
-                                                         bool include_cancelled) {
+                                                         bool include_cancelled,
+                                                         bool audit_read) {
     authorize(Permission::ScheduleRead);
     AppointmentQuery q;
     q.from = zone_.start_of_day(from);
@@ -478,7 +479,7 @@ std::vector<Appointment> Scheduler::appointments_between(LocalDate from, int day
     q.patient_id = patient;
     q.include_cancelled = include_cancelled;
     auto rows = repo_.appointments(q);
-    if (actor_ && audit_)
+    if (actor_ && audit_ && audit_read)
         audit_->append(AuditEvent{actor_->name, patient, "schedule.read",
                                   "appointments:" + format_date(from) + "+" + std::to_string(days),
                                   actor_->workstation,

@@ -93,7 +93,9 @@ bool same_row(const Appointment& a, const Appointment& b) {
 
 bool CalendarPresenter::poll() {
     const DayRange range = visible_days(mode_, anchor_);
-    auto now = scheduler_.appointments_between(range.first, range.count);
+    // The view is already open (and its read audited by refresh()): polling is not a new read.
+    auto now = scheduler_.appointments_between(range.first, range.count, {}, std::nullopt, true,
+                                               false);
     auto by_id = [](const Appointment& a, const Appointment& b) { return a.id < b.id; };
     std::sort(now.begin(), now.end(), by_id);
     auto before = input_.appointments;

@@ -87,11 +87,14 @@ public:
     /// First `count` free slots, in time order (ties by practitioner id).
     std::vector<Slot> find_slots(const SlotQuery& q);
 
-    /// All appointments overlapping the local days [from, from + days).
+    /// All appointments overlapping the local days [from, from + days). With an actor, needs
+    /// schedule.read and is audited unless `audit_read` is false (a background re-read of a
+    /// view the user already opened, e.g. the calendar's change polling).
     std::vector<Appointment> appointments_between(LocalDate from, int days,
                                                   const std::vector<Id>& practitioners = {},
                                                   std::optional<Id> patient = {},
-                                                  bool include_cancelled = true);
+                                                  bool include_cancelled = true,
+                                                  bool audit_read = true);
 
     /// A sentence naming an appointment for people: "#12 Mon 2026-11-02 09:00-09:30 with
     /// Dr Ada Park, patient Tom Reed, room Treatment 1".

@@ -324,6 +324,31 @@ TEST_P(HostileInputTest, EveryCommandStoresOrRefusesHostileText) {
         sane(as("olga", {"note", "care-team", "--patient", "1", "--user-name", S}), h,
              {"note care-team"}, {4});
 
+        // --- payer, offer, override, tasks, timeline, charges -------------------------------
+        if (run(h, {"patient", "add", "--name", "Payer " + h.label, "--payer", S})) ++patients;
+        if (run(h, {"service", "add", "--name", "Offer " + h.label, "--minutes", "30",
+                    "--discipline", "massage", "--module", "massage", "--offer", S}))
+            ++services;
+        if (run(h, {"book", "--patient", "1", "--practitioner", "1", "--start", day + "T16:00",
+                    "--minutes", "30", "--override-reason", S},
+                {3}))
+            ++appointments;
+        r = as("tom", {"task", "add", "--plan", plan, "--title", S});
+        if (sane(r, h, {"task add --title"})) {
+            bool seen = false;
+            for (const auto& t : json::parse(as("tom", {"--json", "task", "list", "--plan", plan}).out))
+                seen = seen || t["title"] == S;
+            EXPECT_TRUE(seen) << h.label << ": task title did not read back";
+        }
+        sane(as("tom", {"task", "add", "--plan", plan, "--title", "t", "--assignee", S}), h,
+             {"task add --assignee"});
+        sane(as("tom", {"task", "add", "--plan", plan, "--title", "t", "--due", S}), h,
+             {"task add --due"});
+        sane(as("tom", {"task", "done", S}), h, {"task done ID"});
+        sane(as("tom", {"task", "list", "--plan", S}), h, {"task list --plan"});
+        sane(as("tom", {"timeline", "--patient", S}), h, {"timeline --patient"});
+        sane(as("tom", {"bill", "--appointment", S}), h, {"bill --appointment"});
+
         // --- audit, bill -------------------------------------------------------------------
         sane(as("olga", {"audit", "report", "--from", S, "--to", S}), h, {"audit report dates"});
         sane(as("olga", {"audit", "report", "--from", "2020-01-01", "--to", "2030-12-31", "--user", S}),

@@ -103,7 +103,7 @@ TEST(FuzzRegression, DataFileTypeErrorsAreInvalid) {
               }),
               "codes");
     EXPECT_EQ(invalid_field([] {
-                  billing::parse_payer("p", json{{"timed_method", "total_time"}, {"discipline_modifiers", {{"pt", 5}}}});
+                  billing::parse_payer("p", json{{"timed_method", "medicare"}, {"discipline_modifiers", {{"pt", 5}}}});
               }),
               "payers");
     EXPECT_NE(invalid_field([] {

@@ -139,6 +139,8 @@ MainFrame::MainFrame(ClinicSession& session, LocalDate today, bool remember_layo
 MainFrame::~MainFrame() {
     idle_timer_.Stop();
     activity_.reset();
+    // The scheduler outlives this window (the session); it must not keep our user.
+    if (session_.scheduler) session_.scheduler->set_actor(nullptr, nullptr);
 }
 
 void MainFrame::set_user(core::Principal who, std::chrono::milliseconds idle_timeout) {

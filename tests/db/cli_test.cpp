@@ -19,11 +19,6 @@ using CliRun = CliResult;
 
 CliRun cli(const std::string& db, const std::vector<std::string>& args) { return run_cli(db, args); }
 
-std::string trim(std::string s) {
-    while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-    return s;
-}
-
 class CliTest : public ::testing::TestWithParam<Kind> {
 protected:
     void SetUp() override {

@@ -19,20 +19,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string trim(std::string s) {
-    while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-    return s;
-}
-
-std::vector<std::string> lines(const std::string& s) {
-    std::vector<std::string> out;
-    std::stringstream ss(s);
-    std::string l;
-    while (std::getline(ss, l))
-        if (!l.empty()) out.push_back(l);
-    return out;
-}
-
 class ClinicalBookingTest : public ::testing::TestWithParam<Kind> {
 protected:
     void SetUp() override {

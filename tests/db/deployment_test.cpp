@@ -22,11 +22,6 @@ namespace {
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-std::string trim(std::string s) {
-    while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-    return s;
-}
-
 std::string unique(const std::string& base) {
     static std::atomic<int> n{0};
     return base + std::to_string(getpid()) + "_" + std::to_string(n++);

@@ -26,20 +26,6 @@ PlanCliRun cli(const std::string& db, const std::vector<std::string>& args) {
     return run_cli(db, args, "", "VERTEBRA_USER=dr.chen VERTEBRA_PLUGIN_PATH=");
 }
 
-std::string trim(std::string s) {
-    while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-    return s;
-}
-
-std::vector<std::string> lines(const std::string& s) {
-    std::vector<std::string> out;
-    std::stringstream ss(s);
-    std::string l;
-    while (std::getline(ss, l))
-        if (!l.empty()) out.push_back(l);
-    return out;
-}
-
 class PlanFlowTest : public ::testing::TestWithParam<Kind> {
 protected:
     void SetUp() override {

@@ -22,7 +22,8 @@ nlohmann::json visit_from_note(const SessionNote& note, LocalDate date_of_servic
 VisitBill charges_for_appointment(const Principal& who, NoteService& notes,
                                   SchedulingRepository& schedule, const ModuleRegistry& modules,
                                   const ClinicZone& zone, Id appointment_id,
-                                  const std::string& payer, Instant now) {
+                                  const std::string& payer, Instant now,
+                                  const ClinicFeeTable* clinic_fees) {
     const auto appt = schedule.appointment(appointment_id);
     if (!appt) throw not_found("appointment #" + std::to_string(appointment_id));
     if (appt->status == AppointmentStatus::Cancelled || appt->status == AppointmentStatus::NoShow)
@@ -34,6 +35,7 @@ VisitBill charges_for_appointment(const Principal& who, NoteService& notes,
     const SessionNote note = notes.read(who, gate.id, now);
     BillOptions options;
     options.payer = payer;
+    options.clinic_fees = clinic_fees;
     if (options.payer.empty()) {
         const auto patient = schedule.patient(appt->patient_id);
         options.payer = patient ? patient->payer : "commercial";

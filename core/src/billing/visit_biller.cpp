@@ -1,6 +1,8 @@
 // One visit to claim lines: core items and module sections through the kernel and the plugins.
 #include "vertebra/billing/visit_biller.hpp"
 
+#include "vertebra/billing/clinic_fees.hpp"
+
 #include <set>
 
 #include "vertebra/billing/catalog.hpp"
@@ -234,6 +236,8 @@ VisitBill bill_visit(const nlohmann::json& visit, const ModuleRegistry& modules,
                 for (const auto& w : r.warnings) module_lines.warnings.push_back(w);
             }
             for (const auto& [code, cents] : module_fees) rules.fees.set(code, cents);
+            // The clinic's own fee in force on the date of service wins over the shipped one.
+            if (options.clinic_fees) options.clinic_fees->apply(rules.fees, payer.id, bill.date);
 
             BillResult result = bill_items(items, payer, rules);
             merge_results(result, module_lines);

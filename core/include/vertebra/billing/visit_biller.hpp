@@ -13,9 +13,14 @@
 
 namespace vertebra::core::billing {
 
+class ClinicFeeTable;  // vertebra/billing/clinic_fees.hpp
+
 struct BillOptions {
     std::string payer = "commercial";  ///< payer id from core/data/billing/payers.json
     std::filesystem::path data_dir;    ///< empty = data_dir()
+    /// The clinic's own fees (FeeService::table()): the override in force on the date of service
+    /// replaces the shipped fee of its code. Null = shipped fees only. Not owned.
+    const ClinicFeeTable* clinic_fees = nullptr;
 };
 
 /// The claim for one visit.
@@ -36,7 +41,7 @@ plugin_api::PatientRecord parse_patient(const nlohmann::json& j);
 /// therapy_charges_ytd_cents are module sections: a section for a module that is not running and
 /// enabled is Invalid naming the module. Steps: module sections in id order -> timed lines join
 /// the core items in one pool -> the payer's timed method -> untimed and module lines -> payer
-/// modifiers, fees, therapy KX threshold -> every active module reviews all lines (NCCI) ->
+/// modifiers, fees (the clinic's fee in force replacing the shipped one), therapy KX threshold -> every active module reviews all lines (NCCI) ->
 /// 0-unit lines dropped.
 VisitBill bill_visit(const nlohmann::json& visit, const ModuleRegistry& modules,
                      const BillOptions& options = {});

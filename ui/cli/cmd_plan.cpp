@@ -27,7 +27,15 @@ std::string current_user() {
     return "unknown";
 }
 
-std::string who(const std::string& by) { return by.empty() ? current_user() : by; }
+/// The author recorded on the change: the signed-in user (--user), whom --by cannot contradict;
+/// without --user, --by or $VERTEBRA_USER/$USER (the audit log names the database login).
+std::string author(Context& ctx, const std::string& by) {
+    if (ctx.user.empty()) return by.empty() ? current_user() : by;
+    const std::string& name = actor(ctx).name;
+    if (!by.empty() && by != name)
+        throw invalid("by", "signed in as " + name + "; --by cannot name another user");
+    return name;
+}
 
 Instant now_utc() {
     return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
@@ -78,15 +86,19 @@ std::vector<plans::RedFlagAnswer> screen_with(const std::vector<std::string>& pr
 
 /// The process's plan service over the context's database, scheduler and modules.
 struct PlanRuntime {
+    std::unique_ptr<core::AuditRepository> audit;
+    std::unique_ptr<core::NoteRepository> care_team;
     std::unique_ptr<plans::AssessmentRepository> assessments;
     std::unique_ptr<plans::OutcomeRepository> outcomes;
     std::unique_ptr<plans::PlanRepository> plans;
     std::unique_ptr<plans::PlanService> service;
 };
 
+/// Checked and audited as actor(ctx): the signed-in user, else the database login.
 plans::PlanService& service(Context& ctx) {
     static PlanRuntime rt;
     if (!rt.service) {
+        core::Principal& who = actor(ctx);  // sign in first: the connection is the user's
         auto& db = ctx.database();
         rt.assessments = db.assessments();
         rt.outcomes = db.outcomes();
@@ -109,6 +121,11 @@ plans::PlanService& service(Context& ctx) {
         rt.service = std::make_unique<plans::PlanService>(
             *rt.assessments, *rt.outcomes, *rt.plans, db.scheduling(), ctx.scheduler(),
             std::move(hooks));
+        rt.audit = db.audit();
+        rt.care_team = db.notes();
+        rt.service->set_actor(&who, rt.audit.get(), rt.care_team.get());
+        // A plan's sessions are booked by the same actor (with --user the scheduler has it).
+        if (ctx.user.empty()) ctx.scheduler().set_actor(&who, rt.audit.get());
     }
     return *rt.service;
 }
@@ -168,7 +185,7 @@ void run_assess(Context& ctx, const AssessArgs& in) {
     if (!in.patient.empty()) a.patient_id = parse_id(in.patient, "patient");
     if (a.patient_id <= 0) throw invalid("patient", "give --patient ID (or patient_id in the file)");
     if (!in.date.empty()) a.assessed_on = parse_local_date(in.date, "date");
-    a.assessed_by = who(!in.by.empty() ? in.by : a.assessed_by);
+    a.assessed_by = author(ctx, !in.by.empty() ? in.by : a.assessed_by);
     if (!in.complaint.empty()) a.presenting_complaint = in.complaint;
     if (!in.pattern.empty()) a.pain_pattern = plans::pain_pattern_from_string(in.pattern);
     if (!in.onset.empty()) a.onset = parse_local_date(in.onset, "onset");
@@ -246,7 +263,7 @@ void run_outcome_record(Context& ctx, const OutcomeArgs& in) {
         LocalDate d = in.date.empty() ? clinic_today(ctx) : parse_local_date(in.date, "date");
         o.taken_at = ctx.scheduler().zone().start_of_day(d) + std::chrono::hours{12};
     }
-    o.recorded_by = who(in.by);
+    o.recorded_by = author(ctx, in.by);
     o.note = in.note;
     Id id = service(ctx).record_outcome(o);
     if (ctx.json)
@@ -315,12 +332,11 @@ void register_plan_commands(CLI::App& app, Context& ctx) {
         list->add_option("--measure", l->measure, "nrs, odi or rmdq");
         list->add_option("--plan", l->plan, "Only this plan's scores");
         list->callback([&ctx, l] {
-            auto& db = ctx.database();
             std::optional<outcomes::Measure> m;
             if (!l->measure.empty()) m = outcomes::measure_from_string(l->measure);
             std::optional<Id> plan;
             if (l->plan > 0) plan = l->plan;
-            ctx.print_json(json(db.outcomes()->observations(l->patient, m, plan)));
+            ctx.print_json(json(service(ctx).observations(l->patient, m, plan)));
         });
     }
 
@@ -391,7 +407,7 @@ void register_plan_commands(CLI::App& app, Context& ctx) {
             std::optional<Id> assessment;
             if (a->assessment > 0) assessment = a->assessment;
             Id id = service(ctx).create_from_template(t, a->patient, start, assessment,
-                                                      who(a->by), assign);
+                                                      author(ctx, a->by), assign);
             ctx.print_id(id);
         });
     }
@@ -412,7 +428,7 @@ void register_plan_commands(CLI::App& app, Context& ctx) {
         cmd->add_option("--patient", *patient, "Patient id")->required();
         cmd->callback([&ctx, patient] {
             json arr = json::array();
-            for (const auto& p : ctx.database().plans()->plans_for_patient(*patient))
+            for (const auto& p : service(ctx).plans_for_patient(*patient))
                 arr.push_back({{"id", p.id},
                                {"title", p.title},
                                {"template_id", p.template_id},
@@ -473,7 +489,7 @@ void register_plan_commands(CLI::App& app, Context& ctx) {
                 acks.push_back({rule, reason, "", Instant{}});
             }
             auto& svc = service(ctx);
-            Id cid = svc.add_component(a->plan, c, who(a->by), acks, a->role);
+            Id cid = svc.add_component(a->plan, c, author(ctx, a->by), acks, a->role);
             auto p = svc.plan(a->plan);
             const auto* added = p.component(cid);
             auto open = added->unacknowledged();
@@ -507,7 +523,8 @@ void register_plan_commands(CLI::App& app, Context& ctx) {
         cmd->add_option("--reason", a->reason, "Why it is acceptable")->required();
         cmd->add_option("--by", a->by, "Who acknowledges");
         cmd->callback([&ctx, a] {
-            service(ctx).acknowledge(a->plan, a->component, a->rule, a->reason, who(a->by));
+            service(ctx).acknowledge(a->plan, a->component, a->rule, a->reason,
+                                     author(ctx, a->by));
             if (ctx.json) ctx.print_json({{"acknowledged", true}});
         });
     }
@@ -524,7 +541,7 @@ void register_plan_commands(CLI::App& app, Context& ctx) {
         cmd->add_option("--by", a->by, "Who changes it");
         cmd->callback([&ctx, a] {
             service(ctx).set_status(a->plan, plans::plan_status_from_string(a->status),
-                                    who(a->by));
+                                    author(ctx, a->by));
             if (ctx.json) ctx.print_json({{"status", a->status}});
         });
     }
@@ -563,7 +580,7 @@ void register_plan_commands(CLI::App& app, Context& ctx) {
                 for (const auto& c : preview.conflicts) std::cout << "conflict: " << c << "\n";
                 return;
             }
-            auto result = svc.book_schedule(a->plan, opt, who(a->by));
+            auto result = svc.book_schedule(a->plan, opt, author(ctx, a->by));
             if (!result.booked() &&
                 (!result.schedule.problems.empty() || !result.conflicts.empty())) {
                 std::string why;
@@ -597,7 +614,7 @@ void register_plan_commands(CLI::App& app, Context& ctx) {
         cmd->callback([&ctx, a] {
             auto r = service(ctx).move_session(a->plan, a->appointment,
                                                parse_local_datetime(a->start, "start"),
-                                               a->dry_run, who(a->by));
+                                               a->dry_run, author(ctx, a->by));
             if (!a->dry_run && !r.applied && !r.problems.empty()) {
                 std::string why;
                 for (const auto& p : r.problems) why += "\n  " + p;

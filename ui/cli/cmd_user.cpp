@@ -9,6 +9,7 @@
 
 #include "cli.hpp"
 #include "vertebra/auth/auth.hpp"
+#include "vertebra/db/database_operator.hpp"
 
 namespace vertebra::ui::cli {
 
@@ -145,6 +146,13 @@ core::Principal& principal(Context& ctx) {
                     "VERTEBRA_PASSWORD)");
     s.principal = auth(ctx).login(ctx.user, s.password, workstation_name(), now());
     return *s.principal;
+}
+
+core::Principal& actor(Context& ctx) {
+    if (!ctx.user.empty()) return principal(ctx);
+    static std::optional<core::Principal> who;
+    if (!who) who = db::database_operator(open_database(ctx), workstation_name());
+    return *who;
 }
 
 void register_user_commands(CLI::App& app, Context& ctx) {

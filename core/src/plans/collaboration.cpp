@@ -48,10 +48,22 @@ std::vector<std::string> medication_changes(const std::vector<plugin_api::Medica
     return out;
 }
 
-void CollaborationService::require_clinical(const Principal& who, Id patient_id, Instant now,
-                                            Permission p) {
+namespace {
+
+/// The audit action and detail of an access that only break-glass let through.
+void mark_break_glass(AuditEvent& e, const std::string& break_glass) {
+    if (break_glass.empty()) return;
+    e.action += ".break_glass";
+    e.detail = break_glass + (e.detail.empty() ? "" : "; " + e.detail);
+}
+
+}  // namespace
+
+std::string CollaborationService::require_clinical(const Principal& who, Id patient_id,
+                                                   Instant now, Permission p) {
     require(who, p);
-    if (s_.notes.on_care_team(who.name, patient_id) || who.in_break_glass(now)) return;
+    if (who.database_operator || s_.notes.on_care_team(who.name, patient_id)) return {};
+    if (who.in_break_glass(now)) return "break-glass: " + who.break_glass_reason.value_or("");
     throw Error(ErrorKind::PermissionDenied,
                 "permission denied: " + who.name + " is not on the care team of patient #" +
                     std::to_string(patient_id) + " (lacks " + to_string(p) +
@@ -69,7 +81,7 @@ Id CollaborationService::add_task(const Principal& who, Id plan_id, const std::s
                                   Instant now) {
     require(who, Permission::AssessmentWrite);  // before any read: the database would refuse
     const TreatmentPlan plan = plan_of(plan_id);
-    require_clinical(who, plan.patient_id, now, Permission::AssessmentWrite);
+    const std::string bg = require_clinical(who, plan.patient_id, now, Permission::AssessmentWrite);
     const auto first = title.find_first_not_of(" \t\r\n");
     if (first == std::string::npos) throw invalid("title", "a task needs a title");
     if (title.size() > 500) throw invalid("title", "at most 500 characters");
@@ -90,6 +102,7 @@ Id CollaborationService::add_task(const Principal& who, Id plan_id, const std::s
     t.created_at = now;
     AuditEvent e{who.name, plan.patient_id, "task.create", "plan:" + std::to_string(plan_id),
                  who.workstation, assignee.empty() ? "" : "assignee " + assignee};
+    mark_break_glass(e, bg);
     return s_.tasks.add_task(t, e);
 }
 
@@ -97,9 +110,10 @@ void CollaborationService::set_done(const Principal& who, Id task_id, bool done,
     require(who, Permission::AssessmentWrite);
     auto t = s_.tasks.task(task_id);
     if (!t) throw not_found("task " + std::to_string(task_id));
-    require_clinical(who, t->patient_id, now, Permission::AssessmentWrite);
+    const std::string bg = require_clinical(who, t->patient_id, now, Permission::AssessmentWrite);
     AuditEvent e{who.name, t->patient_id, done ? "task.done" : "task.reopen",
                  "task:" + std::to_string(task_id), who.workstation, ""};
+    mark_break_glass(e, bg);
     if (!s_.tasks.set_done(task_id, done, who.name, now, e))
         throw Error(ErrorKind::Conflict, "task #" + std::to_string(task_id) + " is already " +
                                              (done ? "done" : "open"),
@@ -109,13 +123,25 @@ void CollaborationService::set_done(const Principal& who, Id task_id, bool done,
 std::vector<PlanTask> CollaborationService::tasks(const Principal& who, Id plan_id, Instant now) {
     require(who, Permission::AssessmentRead);
     const TreatmentPlan plan = plan_of(plan_id);
-    require_clinical(who, plan.patient_id, now, Permission::AssessmentRead);
-    return s_.tasks.tasks_for_plan(plan_id);
+    const std::string bg = require_clinical(who, plan.patient_id, now, Permission::AssessmentRead);
+    auto out = s_.tasks.tasks_for_plan(plan_id);
+    AuditEvent e{who.name, plan.patient_id, "plan.read", "plan:" + std::to_string(plan_id),
+                 who.workstation, std::to_string(out.size()) + " tasks"};
+    mark_break_glass(e, bg);
+    s_.audit.append(e);
+    return out;
 }
 
 std::vector<PlanTask> CollaborationService::my_open_tasks(const Principal& who) {
     require(who, Permission::AssessmentRead);
-    return s_.tasks.open_tasks_for(who.name);
+    auto out = s_.tasks.open_tasks_for(who.name);
+    // The worklist names tasks of several patients: one read per patient.
+    std::map<Id, int> per_patient;
+    for (const auto& t : out) ++per_patient[t.patient_id];
+    for (const auto& [patient, n] : per_patient)
+        s_.audit.append(AuditEvent{who.name, patient, "plan.read", "tasks:" + who.name,
+                                   who.workstation, std::to_string(n) + " open tasks"});
+    return out;
 }
 
 Id CollaborationService::add_case_note(const Principal& who, NoteService& notes, Id plan_id,
@@ -132,7 +158,7 @@ std::vector<TimelineEntry> CollaborationService::timeline(const Principal& who, 
                                                           Instant now, const ClinicZone& zone) {
     require(who, Permission::AssessmentRead);
     if (!s_.schedule.patient(patient_id)) throw not_found("patient " + std::to_string(patient_id));
-    require_clinical(who, patient_id, now, Permission::AssessmentRead);
+    const std::string bg = require_clinical(who, patient_id, now, Permission::AssessmentRead);
     std::vector<TimelineEntry> out;
 
     // Appointments (injection procedures get their own kind).
@@ -227,9 +253,10 @@ std::vector<TimelineEntry> CollaborationService::timeline(const Principal& who, 
     }
     std::stable_sort(out.begin(), out.end(),
                      [](const TimelineEntry& a, const TimelineEntry& b) { return a.at < b.at; });
-    s_.audit.append(AuditEvent{who.name, patient_id, "timeline.read",
-                               "patient:" + std::to_string(patient_id), who.workstation,
-                               std::to_string(out.size()) + " entries"});
+    AuditEvent e{who.name, patient_id, "timeline.read", "patient:" + std::to_string(patient_id),
+                 who.workstation, std::to_string(out.size()) + " entries"};
+    mark_break_glass(e, bg);
+    s_.audit.append(e);
     return out;
 }
 

@@ -86,11 +86,36 @@ PlanService::PlanService(AssessmentRepository& assessments, OutcomeRepository& o
       scheduler_(scheduler),
       hooks_(std::move(hooks)) {}
 
-Author PlanService::author(const std::string& name) const {
-    Instant at = hooks_.now ? hooks_.now()
-                            : std::chrono::time_point_cast<std::chrono::seconds>(
-                                  std::chrono::system_clock::now());
-    return Author{name, at};
+Instant PlanService::now() const {
+    return hooks_.now ? hooks_.now()
+                      : std::chrono::time_point_cast<std::chrono::seconds>(
+                            std::chrono::system_clock::now());
+}
+
+Author PlanService::author(const std::string& name) const { return Author{name, now()}; }
+
+std::string PlanService::authorize(Permission p, std::optional<Id> patient) {
+    const Principal* who = actor_.who;
+    if (!who) return {};
+    require(*who, p);
+    if (!patient || who->database_operator) return {};
+    if (actor_.care_team && actor_.care_team->on_care_team(who->name, *patient)) return {};
+    // Emergency access lifts the care-team limit, and says so in the audit log.
+    if (who->in_break_glass(now())) return "break-glass: " + who->break_glass_reason.value_or("");
+    throw Error(ErrorKind::PermissionDenied,
+                "permission denied: " + who->name + " is not on the care team of patient #" +
+                    std::to_string(*patient) + " (lacks " + to_string(p) + " for this patient)");
+}
+
+void PlanService::audit(const std::string& action, Id patient, const std::string& object,
+                        const std::string& detail, const std::string& break_glass) {
+    if (!actor_.who || !actor_.audit) return;
+    const Principal& who = *actor_.who;
+    std::string d = detail;
+    if (!break_glass.empty()) d = break_glass + (d.empty() ? "" : "; " + d);
+    actor_.audit->append(AuditEvent{who.name, patient,
+                                    break_glass.empty() ? action : action + ".break_glass",
+                                    object, who.workstation, d});
 }
 
 ComponentCheckContext PlanService::checks(const Assessment* a) const {
@@ -103,7 +128,9 @@ ComponentCheckContext PlanService::checks(const Assessment* a) const {
 }
 
 Id PlanService::record_assessment(Assessment a) {
+    authorize(Permission::AssessmentWrite);  // before any read: the database would refuse
     if (!book_.patient(a.patient_id)) throw not_found("patient " + std::to_string(a.patient_id));
+    const std::string bg = authorize(Permission::AssessmentWrite, a.patient_id);
     validate_assessment(a, Icd10Table::shipped(),
                         hooks_.rules ? *hooks_.rules : default_clinical_rules());
     for (auto& o : a.baseline) {
@@ -111,17 +138,31 @@ Id PlanService::record_assessment(Assessment a) {
         outcomes::validate_observation(o, hooks_.outcome_config ? *hooks_.outcome_config
                                                                 : outcomes::default_outcome_config());
     }
-    return assessments_.add_assessment(a);
+    const Id id = assessments_.add_assessment(a);
+    audit("assessment.create", a.patient_id, "assessment:" + std::to_string(id),
+          a.baseline.empty() ? "" : std::to_string(a.baseline.size()) + " baseline scores", bg);
+    return id;
 }
 
-std::optional<Assessment> PlanService::latest_assessment(Id patient_id) {
+std::optional<Assessment> PlanService::newest_assessment(Id patient_id) {
     auto all = assessments_.assessments_for_patient(patient_id);
     if (all.empty()) return std::nullopt;
     return all.front();
 }
 
+std::optional<Assessment> PlanService::latest_assessment(Id patient_id) {
+    const std::string bg = authorize(Permission::AssessmentRead, patient_id);
+    auto a = newest_assessment(patient_id);
+    audit("assessment.read", patient_id,
+          a ? "assessment:" + std::to_string(a->id) : "patient:" + std::to_string(patient_id),
+          a ? "" : "none on file", bg);
+    return a;
+}
+
 Id PlanService::record_outcome(outcomes::Observation o) {
+    authorize(Permission::AssessmentWrite);
     if (!book_.patient(o.patient_id)) throw not_found("patient " + std::to_string(o.patient_id));
+    const std::string bg = authorize(Permission::AssessmentWrite, o.patient_id);
     outcomes::validate_observation(o, hooks_.outcome_config ? *hooks_.outcome_config
                                                             : outcomes::default_outcome_config());
     if (o.plan_id) {
@@ -138,13 +179,41 @@ Id PlanService::record_outcome(outcomes::Observation o) {
                 break;
             }
     }
-    return outcomes_.add_observation(o);
+    const Id id = outcomes_.add_observation(o);
+    audit("outcome.create", o.patient_id, "outcome:" + std::to_string(id),
+          fmt::format("{} {}{}", outcomes::to_string(o.measure), o.value,
+                      o.plan_id ? fmt::format(", plan #{}", *o.plan_id) : std::string()),
+          bg);
+    return id;
+}
+
+std::vector<outcomes::Observation> PlanService::observations(Id patient_id,
+                                                             std::optional<outcomes::Measure> m,
+                                                             std::optional<Id> plan_id) {
+    const std::string bg = authorize(Permission::AssessmentRead, patient_id);
+    auto out = outcomes_.observations(patient_id, m, plan_id);
+    audit("outcome.read", patient_id, "patient:" + std::to_string(patient_id),
+          std::to_string(out.size()) + " scores" +
+              (m ? std::string(" of ") + outcomes::to_string(*m) : std::string()) +
+              (plan_id ? ", plan #" + std::to_string(*plan_id) : std::string()),
+          bg);
+    return out;
+}
+
+std::vector<TreatmentPlan> PlanService::plans_for_patient(Id patient_id) {
+    const std::string bg = authorize(Permission::AssessmentRead, patient_id);
+    auto out = plans_.plans_for_patient(patient_id);
+    audit("plan.read", patient_id, "patient:" + std::to_string(patient_id),
+          std::to_string(out.size()) + " plans", bg);
+    return out;
 }
 
 Id PlanService::create_from_template(const PlanTemplate& t, Id patient_id, LocalDate start,
                                      std::optional<Id> assessment_id, const std::string& who,
                                      std::function<std::optional<Id>(const std::string&)> assign) {
+    authorize(Permission::AssessmentWrite);
     if (!book_.patient(patient_id)) throw not_found("patient " + std::to_string(patient_id));
+    const std::string bg = authorize(Permission::AssessmentWrite, patient_id);
     std::optional<Assessment> a;
     if (assessment_id) {
         a = assessments_.assessment(*assessment_id);
@@ -153,7 +222,7 @@ Id PlanService::create_from_template(const PlanTemplate& t, Id patient_id, Local
             throw invalid("assessment", "assessment " + std::to_string(*assessment_id) +
                                             " is of another patient");
     } else {
-        a = latest_assessment(patient_id);
+        a = newest_assessment(patient_id);
     }
     if (!assign) {
         auto staff = book_.practitioners();
@@ -166,7 +235,10 @@ Id PlanService::create_from_template(const PlanTemplate& t, Id patient_id, Local
     in.practitioner_for_role = assign;
     in.checks = checks(in.assessment);
     TreatmentPlan p = instantiate_template(t, in, author(who));
-    return plans_.add_plan(p);
+    const Id id = plans_.add_plan(p);
+    audit("plan.create", patient_id, "plan:" + std::to_string(id),
+          "template " + t.id + (a ? ", assessment #" + std::to_string(a->id) : std::string()), bg);
+    return id;
 }
 
 TreatmentPlan PlanService::load(Id plan_id) {
@@ -175,9 +247,25 @@ TreatmentPlan PlanService::load(Id plan_id) {
     return *p;
 }
 
-TreatmentPlan PlanService::plan(Id plan_id) { return load(plan_id); }
+TreatmentPlan PlanService::plan(Id plan_id) {
+    authorize(Permission::AssessmentRead);
+    TreatmentPlan p = load(plan_id);
+    const std::string bg = authorize(Permission::AssessmentRead, p.patient_id);
+    audit("plan.read", p.patient_id, "plan:" + std::to_string(plan_id),
+          "version " + std::to_string(p.version()), bg);
+    return p;
+}
 
 std::map<Id, SessionCounts> PlanService::session_counts(Id plan_id) {
+    authorize(Permission::AssessmentRead);
+    const TreatmentPlan p = load(plan_id);
+    const std::string bg = authorize(Permission::AssessmentRead, p.patient_id);
+    auto out = counts(plan_id);
+    audit("plan.read", p.patient_id, "plan:" + std::to_string(plan_id), "session counts", bg);
+    return out;
+}
+
+std::map<Id, SessionCounts> PlanService::counts(Id plan_id) {
     std::map<Id, SessionCounts> out;
     for (const auto& link : plans_.plan_appointments(plan_id)) {
         auto appt = book_.appointment(link.appointment_id);
@@ -194,7 +282,7 @@ Assessment PlanService::assessment_for(const TreatmentPlan& p) {
     if (p.assessment_id) {
         if (auto a = assessments_.assessment(*p.assessment_id)) return *a;
     }
-    if (auto a = latest_assessment(p.patient_id)) return *a;
+    if (auto a = newest_assessment(p.patient_id)) return *a;
     Assessment none;  // no assessment on file: review from the scores alone
     none.patient_id = p.patient_id;
     none.assessed_on = p.start_date;
@@ -207,7 +295,9 @@ void PlanService::save(TreatmentPlan& p, int expected_version) {
 
 Id PlanService::add_component(Id plan_id, PlanComponent c, const std::string& who,
                               std::vector<Acknowledgement> acks, const std::string& role) {
+    authorize(Permission::AssessmentWrite);
     TreatmentPlan p = load(plan_id);
+    const std::string bg = authorize(Permission::AssessmentWrite, p.patient_id);
     const int expected = p.version();
     const Author by = author(who);
     if (c.practitioner_id > 0 && !p.on_team(c.practitioner_id)) {
@@ -220,23 +310,34 @@ Id PlanService::add_component(Id plan_id, PlanComponent c, const std::string& wh
     if (p.assessment_id) a = assessments_.assessment(*p.assessment_id);
     Id id = plans::add_component(p, std::move(c), checks(a ? &*a : nullptr), by, std::move(acks));
     save(p, expected);
+    audit("plan.change", p.patient_id, "plan:" + std::to_string(plan_id),
+          "component #" + std::to_string(id) + " added; version " + std::to_string(p.version()),
+          bg);
     return id;
 }
 
 void PlanService::acknowledge(Id plan_id, Id component_id, const std::string& rule,
                               const std::string& reason, const std::string& who) {
+    authorize(Permission::AssessmentWrite);
     TreatmentPlan p = load(plan_id);
+    const std::string bg = authorize(Permission::AssessmentWrite, p.patient_id);
     const int expected = p.version();
     plans::acknowledge(p, component_id, rule, reason, author(who));
     save(p, expected);
+    audit("plan.change", p.patient_id, "plan:" + std::to_string(plan_id),
+          "acknowledged " + rule + " on component #" + std::to_string(component_id), bg);
 }
 
 void PlanService::set_status(Id plan_id, PlanStatus status, const std::string& who) {
+    authorize(Permission::AssessmentWrite);
     TreatmentPlan p = load(plan_id);
+    const std::string bg = authorize(Permission::AssessmentWrite, p.patient_id);
     const int expected = p.version();
     plans::set_status(p, status, author(who));
     if (p.version() == expected) return;  // already in that status
     save(p, expected);
+    audit("plan.change", p.patient_id, "plan:" + std::to_string(plan_id),
+          std::string("status ") + to_string(status), bg);
 }
 
 FirstFreeSlot PlanService::free_slot(Id patient_id, LocalDate from) {
@@ -281,10 +382,10 @@ PlanBooking PlanService::propose(const TreatmentPlan& stored, const ScheduleOpti
                                              to_string(stored.status) + " and cannot be booked");
     // Sessions already in the book (completed or still upcoming) are not proposed again.
     TreatmentPlan p = stored;
-    auto counts = session_counts(p.id);
+    const auto booked = counts(p.id);
     for (auto& c : p.components) {
-        auto it = counts.find(c.id);
-        if (it != counts.end()) c.sessions_completed = it->second.completed + it->second.upcoming;
+        auto it = booked.find(c.id);
+        if (it != booked.end()) c.sessions_completed = it->second.completed + it->second.upcoming;
     }
 
     FirstFreeSlot slot = free_slot(p.patient_id, options.from);
@@ -294,7 +395,11 @@ PlanBooking PlanService::propose(const TreatmentPlan& stored, const ScheduleOpti
 }
 
 PlanBooking PlanService::preview_schedule(Id plan_id, const ScheduleOptions& options) {
+    authorize(Permission::AssessmentRead);
     TreatmentPlan p = load(plan_id);
+    const std::string bg = authorize(Permission::AssessmentRead, p.patient_id);
+    audit("plan.read", p.patient_id, "plan:" + std::to_string(plan_id),
+          "schedule preview from " + format_date(options.from), bg);
     PlanBooking out = propose(p, options);
     out.dry_run = true;
     // Let the scheduler check each session too (hours, time off, rooms), so the preview shows
@@ -319,7 +424,9 @@ PlanBooking PlanService::preview_schedule(Id plan_id, const ScheduleOptions& opt
 
 PlanBooking PlanService::book_schedule(Id plan_id, const ScheduleOptions& options,
                                        const std::string& who) {
+    authorize(Permission::AssessmentWrite);
     TreatmentPlan p = load(plan_id);
+    const std::string bg = authorize(Permission::AssessmentWrite, p.patient_id);
     const int expected = p.version();
     PlanBooking out = propose(p, options);
     if (!out.schedule.complete()) return out;  // all or nothing: the problems say why
@@ -379,7 +486,10 @@ PlanBooking PlanService::book_schedule(Id plan_id, const ScheduleOptions& option
                                         out.appointment_ids[i], b.component_id, b.session_number,
                                         date::format("%Y-%m-%d %H:%M", b.start)));
     }
+    const Id patient = p.patient_id;
+    const std::string summary = v.summary;
     record_version(plan_id, std::move(p), expected, std::move(v));
+    audit("plan.schedule", patient, "plan:" + std::to_string(plan_id), summary, bg);
     return out;
 }
 
@@ -413,7 +523,13 @@ void to_json(nlohmann::json& j, const PlanReflow& r) {
 
 PlanReflow PlanService::move_session(Id plan_id, Id appointment_id, LocalTime new_start,
                                      bool dry_run, const std::string& who) {
+    const Permission need = dry_run ? Permission::AssessmentRead : Permission::AssessmentWrite;
+    authorize(need);
     TreatmentPlan p = load(plan_id);
+    const std::string bg = authorize(need, p.patient_id);
+    if (dry_run)
+        audit("plan.read", p.patient_id, "plan:" + std::to_string(plan_id),
+              "move preview of appointment " + std::to_string(appointment_id), bg);
     const int expected = p.version();
     const auto links = plans_.plan_appointments(plan_id);
     auto link = std::find_if(links.begin(), links.end(), [&](const PlanAppointment& l) {
@@ -514,19 +630,27 @@ PlanReflow PlanService::move_session(Id plan_id, Id appointment_id, LocalTime ne
         v.changes.push_back(fmt::format("appointment {} (session {}): {} -> {}", m.appointment_id,
                                         m.session_number, date::format("%Y-%m-%d %H:%M", m.from),
                                         date::format("%Y-%m-%d %H:%M", m.to)));
+    const Id patient = p.patient_id;
+    const std::string summary = v.summary;
     record_version(plan_id, std::move(p), expected, std::move(v));
+    audit("plan.schedule", patient, "plan:" + std::to_string(plan_id), summary, bg);
     return out;
 }
 
 PlanReview PlanService::review(Id plan_id, LocalDate on,
                                const std::optional<std::vector<RedFlagAnswer>>& screen) {
+    authorize(Permission::AssessmentRead);
     TreatmentPlan p = load(plan_id);
+    const std::string bg = authorize(Permission::AssessmentRead, p.patient_id);
     Assessment a = assessment_for(p);
     auto observations = outcomes_.observations(p.patient_id);
-    return review_plan(p, a, observations, on, screen,
-                       hooks_.rules ? *hooks_.rules : default_clinical_rules(),
-                       hooks_.outcome_config ? *hooks_.outcome_config
-                                             : outcomes::default_outcome_config());
+    PlanReview r = review_plan(p, a, observations, on, screen,
+                               hooks_.rules ? *hooks_.rules : default_clinical_rules(),
+                               hooks_.outcome_config ? *hooks_.outcome_config
+                                                     : outcomes::default_outcome_config());
+    audit("plan.review", p.patient_id, "plan:" + std::to_string(plan_id),
+          "review on " + format_date(on) + (r.flag.empty() ? std::string() : ": " + r.flag), bg);
+    return r;
 }
 
 }  // namespace vertebra::core::plans

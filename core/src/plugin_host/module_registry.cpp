@@ -40,7 +40,14 @@ void ModuleRegistry::sync() {
         const auto& man = m->manifest();
         auto known = settings_->find(man.id);
         if (!known || known->name != man.name || known->version != man.version) {
-            settings_->remember(man.id, man.name, man.version);
+            // Only an owner (or the administrator) may write the module list: a therapist's or
+            // front desk's login reads it as it is, and the next owner's start records the
+            // module (found when a therapist's first `plan create` on PostgreSQL failed).
+            try {
+                settings_->remember(man.id, man.name, man.version);
+            } catch (const Error& e) {
+                if (e.kind() != ErrorKind::PermissionDenied) throw;
+            }
         }
     }
 }

@@ -73,6 +73,11 @@ struct Principal {
     /// Set while emergency access is active: the reason given, and when it ends.
     std::optional<std::string> break_glass_reason;
     std::optional<Instant> break_glass_until;
+    /// Not a clinic user: the login that opened the database itself (vertebra-cli without
+    /// --user, db::database_operator()). Its roles come from that login; no care team narrows
+    /// it (the file's owner, or a superuser or owner of the database, reads every row anyway).
+    /// Never set by AuthService::login.
+    bool database_operator = false;
 
     bool has(Permission p) const;
     bool in_break_glass(Instant now) const {

@@ -64,7 +64,8 @@ nlohmann::json to_json(const TimelineEntry& e);
 
 /// The rules of collaboration: who may see and change tasks, case notes and the timeline.
 /// Clinical data: needs assessment.read (therapists) and the patient's care team, or
-/// break-glass; every read of the timeline is audited.
+/// break-glass; every read of the timeline and of tasks is audited (timeline.read, plan.read;
+/// ".break_glass" appended when only emergency access let it through).
 class CollaborationService {
 public:
     struct Stores {
@@ -101,7 +102,9 @@ public:
                                         const ClinicZone& zone);
 
 private:
-    void require_clinical(const Principal& who, Id patient_id, Instant now, Permission p);
+    /// The permission and the care team (or break-glass: returns "break-glass: <reason>" for
+    /// the audit; "" otherwise). The database operator is not narrowed to a care team.
+    std::string require_clinical(const Principal& who, Id patient_id, Instant now, Permission p);
     TreatmentPlan plan_of(Id plan_id);
     Stores s_;
 };

@@ -10,6 +10,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "vertebra/audit/audit.hpp"
+#include "vertebra/auth/auth.hpp"
+#include "vertebra/notes/notes.hpp"
 #include "vertebra/plans/repository.hpp"
 #include "vertebra/plans/review.hpp"
 #include "vertebra/plans/schedule.hpp"
@@ -75,11 +78,33 @@ struct PlanReflow {
 /// {"dry_run", "applied", "moves": [{appointment_id, session_number, from, to}], "problems"}.
 void to_json(nlohmann::json& j, const PlanReflow& r);
 
+/// Who acts on the plan service (PlanService::set_actor). All null: no checks, no audit.
+struct PlanActor {
+    const Principal* who = nullptr;
+    AuditRepository* audit = nullptr;
+    NoteRepository* care_team = nullptr;  ///< NoteRepository::on_care_team; required with `who`
+};
+
 class PlanService {
 public:
     PlanService(AssessmentRepository& assessments, OutcomeRepository& outcomes,
                 PlanRepository& plans, SchedulingRepository& book, Scheduler& scheduler,
                 PlanServiceHooks hooks = {});
+
+    /// The signed-in user, the audit log and the care team. When set, reading assessments,
+    /// outcome scores or plans needs assessment.read and changing them assessment.write
+    /// (Error PermissionDenied naming the permission, checked before anything is read), and
+    /// only for patients of the user's care team unless emergency access is running (or the
+    /// user is the database operator). Each call is audited with the patient:
+    /// assessment.create|read, outcome.create|read, plan.create|read|change|schedule|review
+    /// (".break_glass" appended, and the reason in the detail, when only break-glass let it
+    /// through). Booking a plan also needs schedule.write (the scheduler's own actor).
+    /// Unset: the caller answers for access (seeding, benchmarks, library use).
+    void set_actor(const Principal* who, AuditRepository* audit, NoteRepository* care_team) {
+        actor_ = PlanActor{who, audit, care_team};
+    }
+    void set_actor(const PlanActor& a) { actor_ = a; }
+    const PlanActor& actor() const { return actor_; }
 
     /// Validates (ICD-10-CM on the assessment date, red flags, baseline) and stores; the patient
     /// must exist. Returns the id.
@@ -90,6 +115,12 @@ public:
     /// Validates and stores an outcome score. Without a plan id it is attached to the patient's
     /// newest draft or active plan, if any. Returns the id.
     Id record_outcome(outcomes::Observation o);
+    /// A patient's scores in time order (OutcomeRepository::observations), audited outcome.read.
+    std::vector<outcomes::Observation> observations(
+        Id patient_id, std::optional<outcomes::Measure> measure = std::nullopt,
+        std::optional<Id> plan_id = std::nullopt);
+    /// A patient's plans (PlanRepository::plans_for_patient), audited plan.read.
+    std::vector<TreatmentPlan> plans_for_patient(Id patient_id);
 
     /// A draft plan from a template. The assessment is optional (decided: a plan can be started
     /// before the assessment is on file; goals then become functional ones naming the measure and
@@ -133,6 +164,14 @@ public:
                       const std::optional<std::vector<RedFlagAnswer>>& screen = std::nullopt);
 
 private:
+    /// With an actor: the permission, then (when `patient` is known) the care team. Returns
+    /// the break-glass note for the audit ("" when the care team let it through).
+    std::string authorize(Permission p, std::optional<Id> patient = std::nullopt);
+    void audit(const std::string& action, Id patient, const std::string& object,
+               const std::string& detail, const std::string& break_glass);
+    std::optional<Assessment> newest_assessment(Id patient_id);
+    std::map<Id, SessionCounts> counts(Id plan_id);
+    Instant now() const;
     Author author(const std::string& name) const;
     TreatmentPlan load(Id plan_id);
     Assessment assessment_for(const TreatmentPlan& p);
@@ -150,6 +189,7 @@ private:
     SchedulingRepository& book_;
     Scheduler& scheduler_;
     PlanServiceHooks hooks_;
+    PlanActor actor_;
 };
 
 }  // namespace vertebra::core::plans

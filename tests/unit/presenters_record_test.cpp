@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <random>
+#include <set>
 
 #include "vertebra/ui/booking_presenter.hpp"
 #include "vertebra/ui/chart_presenter.hpp"
@@ -170,6 +171,41 @@ TEST_F(RecordPresenterTest, DemoChartShowsPlanTimelineAndTrendsFromCore) {
     EXPECT_EQ(add_task(*s.record, *demo, c.plan_id, "Call the GP", "", "2026-12-01"), "");
     EXPECT_EQ(load_chart(*s.record, *demo, pid, today()).tasks.size(), c.tasks.size() + 1);
     EXPECT_THROW(load_chart(*s.record, *demo, 999999, today()), Error);
+}
+
+TEST_F(RecordPresenterTest, ChartReadsPlansAndScoresAsTheUserAuditedAndFrontDeskSeesNone) {
+    const Id pid = patient_with_plan();
+    ASSERT_NE(pid, 0);
+    // The signed-in user acts on the plan service until the main window clears it.
+    set_session_user(s, &*demo);
+    EXPECT_EQ(s.record->plan_service->actor().who, &*demo);
+    const auto before = s.record->audit->all().size();
+    const auto c = load_chart(*s.record, *demo, pid, today());
+    EXPECT_TRUE(c.has_plan);
+    std::set<std::string> actions;
+    for (const auto& e : s.record->audit->all())
+        if (e.seq > static_cast<std::int64_t>(before) && e.patient_id == pid) actions.insert(e.action);
+    for (const char* a : {"plan.read", "outcome.read", "plan.review", "timeline.read"})
+        EXPECT_TRUE(actions.count(a)) << a;
+
+    // Front desk: demographics and the book, no plan, no scores, and the chart says why.
+    Principal desk;
+    desk.name = "frank";
+    desk.roles = {Role::FrontDesk};
+    desk.workstation = "test";
+    const auto f = load_chart(*s.record, desk, pid, today());
+    EXPECT_FALSE(f.has_plan);
+    EXPECT_TRUE(f.nrs.points.empty());
+    EXPECT_TRUE(f.odi.points.empty());
+    EXPECT_TRUE(f.goals.empty());
+    bool why = false;
+    for (const auto& flag : f.flags) why = why || flag.find("lacks assessment.read") != std::string::npos;
+    EXPECT_TRUE(why);
+    for (const auto& t : f.timeline) EXPECT_NE(t.kind, "score");
+    // The chart acted as frank only while it loaded.
+    EXPECT_EQ(s.record->plan_service->actor().who, &*demo);
+    set_session_user(s, nullptr);
+    EXPECT_EQ(s.record->plan_service->actor().who, nullptr);
 }
 
 TEST_F(RecordPresenterTest, NoteEditorValidatesInlineSignsAndPreviewsBilling) {

@@ -139,15 +139,15 @@ MainFrame::MainFrame(ClinicSession& session, LocalDate today, bool remember_layo
 MainFrame::~MainFrame() {
     idle_timer_.Stop();
     activity_.reset();
-    // The scheduler outlives this window (the session); it must not keep our user.
-    if (session_.scheduler) session_.scheduler->set_actor(nullptr, nullptr);
+    // The scheduler and the plan service outlive this window (the session); they must not keep
+    // our user.
+    set_session_user(session_, nullptr);
 }
 
 void MainFrame::set_user(core::Principal who, std::chrono::milliseconds idle_timeout) {
     user_ = std::move(who);
-    // The book as this user: permissions checked and bookings, changes and views audited.
-    if (session_.scheduler && session_.record)
-        session_.scheduler->set_actor(&*user_, session_.record->audit.get());
+    // The book and the plans as this user: permissions checked, changes and views audited.
+    set_session_user(session_, &*user_);
     idle_.set_timeout(idle_timeout);
     idle_.activity(IdleClock::Clock::now());
     idle_timer_.Stop();
@@ -270,8 +270,7 @@ bool MainFrame::unlock(const wxString& password) {
         return false;
     }
     user_ = r.who;
-    if (session_.scheduler && session_.record)
-        session_.scheduler->set_actor(&*user_, session_.record->audit.get());
+    set_session_user(session_, &*user_);
     locked_ = false;
     lock_panel_->Hide();
     for (std::size_t i = 0; i < GetMenuBar()->GetMenuCount(); ++i)

@@ -83,6 +83,23 @@ namespace {
 Instant clock_now() {
     return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
 }
+
+/// The plan service checks and audits as `who` for one chart, then acts for whoever it acted
+/// for before (the desktop's signed-in user, or nobody).
+class ActingAs {
+public:
+    ActingAs(RecordServices& r, const core::Principal& who)
+        : service_(*r.plan_service), before_(service_.actor()) {
+        service_.set_actor(&who, r.audit.get(), r.notes.get());
+    }
+    ~ActingAs() { service_.set_actor(before_); }
+    ActingAs(const ActingAs&) = delete;
+    ActingAs& operator=(const ActingAs&) = delete;
+
+private:
+    plans::PlanService& service_;
+    plans::PlanActor before_;
+};
 }  // namespace
 
 std::string add_task(RecordServices& r, const core::Principal& who, core::Id plan_id,
@@ -145,8 +162,20 @@ ChartData load_chart(RecordServices& r, const core::Principal& who, core::Id pat
         return it == practitioner_names.end() ? std::string() : it->second;
     };
 
+    // The plan and the scores through the plan service, as `who` (assessment.read and the care
+    // team, or break-glass; audited). Without them the chart shows no clinical data.
+    ActingAs acting(r, who);
+    std::vector<plans::TreatmentPlan> all_plans;
+    std::vector<outcomes::Observation> observations;
+    try {
+        all_plans = r.plan_service->plans_for_patient(patient_id);
+        observations = r.plan_service->observations(patient_id);
+    } catch (const Error& e) {
+        if (e.kind() != ErrorKind::PermissionDenied) throw;
+        all_plans.clear();
+        c.flags.push_back("No plan or scores shown: " + std::string(e.what()));
+    }
     // The plan: the active one, else the newest draft.
-    const auto all_plans = r.plans->plans_for_patient(patient_id);
     std::optional<plans::TreatmentPlan> plan;
     for (const auto& p : all_plans)
         if (p.status == plans::PlanStatus::Active && (!plan || p.id > plan->id)) plan = p;
@@ -154,10 +183,9 @@ ChartData load_chart(RecordServices& r, const core::Principal& who, core::Id pat
         for (const auto& p : all_plans)
             if (p.status == plans::PlanStatus::Draft && (!plan || p.id > plan->id)) plan = p;
 
-    const auto observations = r.outcomes->observations(patient_id);
     std::optional<double> nrs_target, odi_target;
     if (plan) {
-        const auto p = r.plan_service->plan(plan->id);
+        const auto& p = *plan;
         const auto counts = r.plan_service->session_counts(p.id);
         c.has_plan = true;
         c.plan_id = p.id;

@@ -7,6 +7,16 @@
 
 namespace vertebra::ui {
 
+void set_session_user(ClinicSession& s, const core::Principal* who) {
+    // Both without a record (no audit log to write to) would check without auditing: refuse to
+    // act as anyone then.
+    if (!s.record) who = nullptr;
+    core::AuditRepository* audit = who ? s.record->audit.get() : nullptr;
+    if (s.scheduler) s.scheduler->set_actor(who, audit);
+    if (s.record && s.record->plan_service)
+        s.record->plan_service->set_actor(who, audit, who ? s.record->notes.get() : nullptr);
+}
+
 DesktopOptions parse_desktop_options(const std::vector<std::string>& args) {
     DesktopOptions o;
     for (std::size_t i = 0; i < args.size(); ++i) {

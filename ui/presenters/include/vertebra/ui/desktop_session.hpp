@@ -64,6 +64,10 @@ struct ClinicSession {
 ClinicSession open_clinic_session(const DesktopOptions& o, LocalDate seed_today,
                                   const std::function<void(double)>& progress = {});
 
+/// The signed-in user of the desktop (null: nobody, e.g. the main window closed): the scheduler
+/// and the plan service check and audit as `who`. `who` must outlive its use; clear it first.
+void set_session_user(ClinicSession& s, const core::Principal* who);
+
 /// Today's date on this computer's clock and zone.
 LocalDate local_today();
 

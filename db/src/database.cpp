@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <filesystem>
+#include <set>
 
 #include "database_impl.hpp"
 #include "migrations.hpp"
@@ -53,6 +54,17 @@ std::string conninfo_value(const std::string& v) {
         out += c;
     }
     return out + "'";
+}
+
+int effective_schema_version(const std::set<int>& applied, const char* backend) {
+    if (applied.empty()) return 0;
+    // The highest version applied, unless one this binary has below it is missing: then the
+    // version just below the first hole ("run db init" fills it).
+    for (const auto& m : embedded_migrations())
+        if (std::string(m.backend) == backend && m.version < *applied.rbegin() &&
+            !applied.count(m.version))
+            return m.version - 1;
+    return *applied.rbegin();
 }
 
 }  // namespace
@@ -342,10 +354,10 @@ int Database::schema_version() {
                       "'schema_version'",
                 soci::into(exists);
         if (!exists) return 0;
-        int v = 0;
-        soci::indicator ind;
-        db.sql << "SELECT max(version) FROM schema_version", soci::into(v, ind);
-        return ind == soci::i_ok ? v : 0;
+        std::set<int> applied;
+        soci::rowset<int> rows = (db.sql.prepare << "SELECT version FROM schema_version");
+        for (int v : rows) applied.insert(v);
+        return effective_schema_version(applied, db.pg() ? "postgresql" : "sqlite");
     });
 }
 
@@ -371,10 +383,10 @@ int Database::migrate() {
         if (db.pg()) db.sql << "SELECT pg_advisory_xact_lock(7240531)";
         db.sql << "CREATE TABLE IF NOT EXISTS schema_version (version integer PRIMARY KEY, "
                   "name text NOT NULL, applied_at text NOT NULL)";
-        int have = 0;
-        soci::indicator ind;
-        db.sql << "SELECT max(version) FROM schema_version", soci::into(have, ind);
-        if (ind != soci::i_ok) have = 0;
+        std::set<int> done;
+        soci::rowset<int> rows = (db.sql.prepare << "SELECT version FROM schema_version");
+        for (int v : rows) done.insert(v);
+        const int have = done.empty() ? 0 : *done.rbegin();
         if (have > want)
             throw Error(ErrorKind::Invalid,
                         "db: " + db.url.display + " has schema version " + std::to_string(have) +
@@ -383,7 +395,9 @@ int Database::migrate() {
                         "db");
         int applied = 0;
         for (const auto& m : embedded_migrations()) {
-            if (std::string(m.backend) != name || m.version <= have) continue;
+            // Every version not applied yet, in order: a gap (a number another change took
+            // and merged later, e.g. one backend's 0007 after its 0008) is filled, not skipped.
+            if (std::string(m.backend) != name || done.count(m.version)) continue;
             db.exec_script(m.sql);
             std::string mname = m.name;
             std::string now = format_utc(std::chrono::time_point_cast<std::chrono::seconds>(

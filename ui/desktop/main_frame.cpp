@@ -108,20 +108,34 @@ MainFrame::MainFrame(ClinicSession& session, LocalDate today, bool remember_layo
 
     Bind(wxEVT_MENU, &MainFrame::on_command, this);
     Bind(wxEVT_CLOSE_WINDOW, &MainFrame::on_close, this);
-    // Another workstation's booking appears within kPollMilliseconds (SQLite and PostgreSQL
-    // alike; LISTEN/NOTIFY would make PostgreSQL instant).
+    // Another workstation's booking: the database announces changes on a connection of its own
+    // (PostgreSQL LISTEN/NOTIFY, SQLite data_version), looked at every kLiveMilliseconds without
+    // waiting; the visible days are re-read only when a change touches them. Without a feed the
+    // visible days are re-read every kPollMilliseconds.
+    try {
+        presenter_.set_change_feed(session_.database->change_feed());
+    } catch (...) {
+        std::cerr << "vertebra: " << error_sentence(std::current_exception())
+                  << "; looking for changes every " << kPollMilliseconds << " ms instead\n";
+    }
     poll_timer_.SetOwner(this);
     Bind(wxEVT_TIMER, [this](wxTimerEvent&) {
         if (calendar_->drag_preview() || wxWindow::GetCapture()) return;
         try {
-            if (presenter_.poll()) book_changed();
-            poll_failed_ = false;
+            const LiveUpdate u = presenter_.check_changes();
+            if (u.reloaded) book_changed();
+            if (!u.connected && !poll_failed_)
+                show_error(wxString::Format(
+                    _("Bookings made on other workstations are not shown until the connection is "
+                      "back: %s"), wx(u.problem)));
+            if (u.reconnected) show_info(_("Connected again: showing other workstations' bookings."));
+            poll_failed_ = !u.connected;
         } catch (...) {
             if (!poll_failed_) report_current_exception(this, test_mode_);
             poll_failed_ = true;
         }
     });
-    poll_timer_.Start(kPollMilliseconds);
+    poll_timer_.Start(presenter_.has_change_feed() ? kLiveMilliseconds : kPollMilliseconds);
     calendar_->SetFocus();
 
     // The demo clinic signs in by itself (its user and password are public demo data).

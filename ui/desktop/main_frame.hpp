@@ -86,7 +86,9 @@ public:
     wxString lock_message() const;
     /// Input anywhere in the app (the event filter calls this).
     void note_activity();
-    /// How often the calendar looks for bookings made elsewhere.
+    /// How often the calendar asks its change feed (a look that never waits).
+    static constexpr int kLiveMilliseconds = 250;
+    /// How often the calendar re-reads the visible days when it has no change feed.
     static constexpr int kPollMilliseconds = 2000;
 
 private:

@@ -11,6 +11,7 @@
 #include "vertebra/plans/collaboration.hpp"
 #include "vertebra/plans/repository.hpp"
 #include "vertebra/plugins/module_settings.hpp"
+#include "vertebra/scheduling/change_feed.hpp"
 #include "vertebra/scheduling/repository.hpp"
 
 namespace vertebra::db {
@@ -72,6 +73,10 @@ public:
     std::unique_ptr<core::NoteRepository> notes();
     std::unique_ptr<core::UserRepository> users();
     std::unique_ptr<core::AuditRepository> audit();
+    /// Changes to the appointment book by any connection, on a connection of its own
+    /// (change_feed.cpp): PostgreSQL LISTEN/NOTIFY (migration 0008's trigger), SQLite
+    /// PRAGMA data_version. Throws Error(Unavailable) when it cannot connect.
+    std::unique_ptr<core::ChangeFeed> change_feed();
 
     struct Impl;
     /// For db/ internals only (other repositories share the connection).

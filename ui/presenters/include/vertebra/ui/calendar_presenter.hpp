@@ -1,11 +1,14 @@
 // The calendar screen's state and actions (navigate, change status, move), driving core services.
 #pragma once
 
+#include <chrono>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "vertebra/scheduling/change_feed.hpp"
 #include "vertebra/scheduling/scheduler.hpp"
 #include "vertebra/ui/calendar_layout.hpp"
 
@@ -39,6 +42,14 @@ struct MovePreview {
     std::string reason;   ///< why it conflicts (names the other appointment), or empty
 };
 
+/// What a look for other workstations' changes found.
+struct LiveUpdate {
+    bool reloaded = false;     ///< the visible days changed: draw them again
+    bool connected = true;     ///< false while the feed cannot hear the database
+    std::string problem;       ///< why not (a sentence), else ""
+    bool reconnected = false;  ///< it could not before, and now can again
+};
+
 class CalendarPresenter {
 public:
     /// `today` is the clinic's local date (the view's "Today" goes there).
@@ -69,6 +80,18 @@ public:
     /// Cheap change check for bookings made elsewhere (another workstation): re-reads only the
     /// visible days' appointments and lays out again if they differ. True if anything changed.
     bool poll();
+    /// Listens for changes made elsewhere through `feed` (db::Database::change_feed()).
+    /// Without a feed, check_changes() re-reads the visible days every time (poll()).
+    void set_change_feed(std::unique_ptr<core::ChangeFeed> feed);
+    bool has_change_feed() const { return feed_ != nullptr; }
+    const core::ChangeFeed* change_feed() const { return feed_.get(); }
+    /// Never waits: asks the feed, and re-reads the visible days only when it announced a change
+    /// that may touch them (PostgreSQL says which instants; SQLite only that something changed).
+    LiveUpdate check_changes();
+    /// The same, waiting up to `timeout` for the feed first (tests and measurements).
+    LiveUpdate wait_for_changes(std::chrono::milliseconds timeout);
+    /// Whether a change spanning [from, to) touches the visible days (unknown parts: yes).
+    bool touches_visible_days(const core::ScheduleChange& c) const;
     const CalendarLayout& layout() const { return layout_; }
     const core::Clinic& clinic() const { return input_.clinic; }
     /// Appointments of the visible days (all of them, whatever the filters).
@@ -104,7 +127,14 @@ private:
     std::string discipline_;
     CalendarInput input_;
     CalendarLayout layout_;
+    std::unique_ptr<core::ChangeFeed> feed_;
+    bool feed_lost_ = false;
+    bool all_names_read_ = false;
+    /// Above this many patients without a cached name, every patient's name is read at once.
+    static constexpr std::size_t kNamesOneByOne = 64;
+    void read_patient_names();
     void relayout();
+    LiveUpdate apply(const core::ChangeCheck& c);
 };
 
 /// Turns the exception in flight (or `e`) into a plain sentence for a dialog or status bar.

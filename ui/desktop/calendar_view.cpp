@@ -220,10 +220,7 @@ void CalendarView::render(wxDC& dc, const wxRect& area, const wxRect& update) {
     const auto& layout = presenter_.layout();
     const Geometry g = geometry(area);
     const wxFont base = wxSystemSettings::GetFont(wxSYS_DEFAULT_GUI_FONT);
-    fonts_.small = base.Smaller();
-    fonts_.small_bold = fonts_.small.Bold();
-    fonts_.small_bold_struck = fonts_.small_bold;
-    fonts_.small_bold_struck.SetStrikethrough(true);
+    measure_fonts(dc);
 
     dc.SetBackground(wxBrush(kClosed));
     dc.SetClippingRegion(update);
@@ -356,6 +353,38 @@ void CalendarView::draw_legend(wxDC& dc, const wxRect& area) {
     dc.DrawText(marks, std::max(x, area.GetRight() - sz.x - 10), mid - dc.GetCharHeight() / 2);
 }
 
+void CalendarView::measure_fonts(wxDC& dc) {
+    const wxFont base = wxSystemSettings::GetFont(wxSYS_DEFAULT_GUI_FONT);
+    fonts_.small = base.Smaller();
+    fonts_.small_bold = fonts_.small.Bold();
+    fonts_.small_bold_struck = fonts_.small_bold;
+    fonts_.small_bold_struck.SetStrikethrough(true);
+    static const wxString sample = "abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ 0123456789";
+    dc.SetFont(fonts_.small);
+    fonts_.line_small = dc.GetCharHeight();
+    fonts_.char_small = static_cast<double>(dc.GetTextExtent(sample).x) / sample.length();
+    dc.SetFont(fonts_.small_bold);
+    fonts_.line_bold = dc.GetCharHeight();
+    fonts_.char_bold = static_cast<double>(dc.GetTextExtent(sample).x) / sample.length();
+    for (auto s : {AppointmentStatus::Booked, AppointmentStatus::Confirmed, AppointmentStatus::Arrived,
+                   AppointmentStatus::InSession, AppointmentStatus::Completed,
+                   AppointmentStatus::Cancelled, AppointmentStatus::NoShow}) {
+        const wxString mark = status_mark(s);
+        fonts_.mark_width[static_cast<int>(s) & 7] = mark.empty() ? 0 : dc.GetTextExtent(mark).x + 4;
+    }
+}
+
+namespace {
+/// `s` cut to what can show in `width` pixels (a little more: the block clips the rest), so
+/// Pango never lays out a long name for a block a few characters wide.
+wxString fit(const std::string& s, int width, double char_width) {
+    wxString w = wx(s);
+    const auto most = static_cast<std::size_t>(width / (0.6 * char_width)) + 1;
+    if (w.length() > most) w.Truncate(most);
+    return w;
+}
+}  // namespace
+
 void CalendarView::draw_block(wxDC& dc, const Geometry& g, const CalendarBlock& b) {
     wxRect r = rect_for(g, b.column, b.x0, b.x1, b.top_minute, b.bottom_minute);
     r.x += 2;
@@ -381,7 +410,10 @@ void CalendarView::draw_block(wxDC& dc, const Geometry& g, const CalendarBlock& 
     const bool selected = selected_ && *selected_ == b.appointment_id;
     dc.SetBrush(wxBrush(fill));
     dc.SetPen(selected ? wxPen(kText, 2) : wxPen(mix(stripe, *wxWHITE, 0.35)));
-    dc.DrawRoundedRectangle(r, 3);
+    if (r.width >= 8 && r.height >= 8)
+        dc.DrawRoundedRectangle(r, 3);
+    else
+        dc.DrawRectangle(r);
     if (cancelled) {
         dc.SetBrush(wxBrush(wxColour(0xD0, 0xD0, 0xD4), wxBRUSHSTYLE_BDIAGONAL_HATCH));
         dc.SetPen(*wxTRANSPARENT_PEN);
@@ -389,61 +421,65 @@ void CalendarView::draw_block(wxDC& dc, const Geometry& g, const CalendarBlock& 
     }
     dc.SetPen(*wxTRANSPARENT_PEN);
     dc.SetBrush(wxBrush(stripe));
-    dc.DrawRectangle(r.x, r.y, 4, r.height);
+    dc.DrawRectangle(r.x, r.y, std::min(4, r.width), r.height);
 
+    // Text only where it can be read: at least two characters wide and one line high. Heights
+    // and widths come from measure_fonts(), never from measuring per block.
+    const bool narrow = r.width < 110;
+    const int x = narrow ? r.x + 5 : r.x + 8;
+    const int room = r.GetRight() - x;
+    if (room < 2 * fonts_.char_bold || r.height < fonts_.line_bold) return;
     wxDCClipper clip(dc, r.Deflate(1));
-    dc.SetFont(fonts_.small);
-    const int line = dc.GetCharHeight();
     int y = r.y + 2;
-    const int x = r.x + 8;
 
     // Status mark in the top-right corner.
     const wxString mark = status_mark(b.status);
-    if (!mark.empty()) {
+    const int mark_width = fonts_.mark_width[static_cast<int>(b.status) & 7];
+    if (!mark.empty() && r.width >= mark_width + 12) {
         dc.SetFont(fonts_.small_bold);
         dc.SetTextForeground(status_colour(b.status));
-        const int mark_width = dc.GetTextExtent(mark).x + 4;
         dc.DrawText(mark, r.GetRight() - mark_width, y);
     }
     dc.SetTextForeground(text);
     const wxFont& name_font = cancelled ? fonts_.small_bold_struck : fonts_.small_bold;
 
-    const bool roomy = r.height >= 2 * line + 6;
-    const bool narrow = r.width < 110;
+    const bool roomy = r.height >= fonts_.line_small + fonts_.line_bold + 6;
     if (narrow) {
         // Many overlapping lanes: the position tells the time, the name matters most.
         dc.SetFont(name_font);
-        dc.SetTextForeground(text);
-        dc.DrawText(wx(b.patient), x - 3, y);
-        y += dc.GetCharHeight();
+        dc.DrawText(fit(b.patient, room, fonts_.char_bold), x, y);
+        y += fonts_.line_bold;
     } else if (roomy) {
         dc.SetFont(fonts_.small);
         dc.SetTextForeground(cancelled ? text : mix(base, *wxBLACK, 0.35));
-        dc.DrawText(wx(b.time_label), x, y);
-        y += dc.GetCharHeight();
+        dc.DrawText(fit(b.time_label, room, fonts_.char_small), x, y);
+        y += fonts_.line_small;
         dc.SetFont(name_font);
         dc.SetTextForeground(text);
-        dc.DrawText(wx(b.patient), x, y);
-        y += dc.GetCharHeight();
+        dc.DrawText(fit(b.patient, room, fonts_.char_bold), x, y);
+        y += fonts_.line_bold;
     } else {
         dc.SetFont(name_font);
-        dc.DrawText(wx(b.time_label.substr(0, 5)) + " " + wx(b.patient), x, y);
-        y += dc.GetCharHeight();
+        dc.DrawText(fit(b.time_label.substr(0, 5) + " " + b.patient, room, fonts_.char_bold), x, y);
+        y += fonts_.line_bold;
     }
+    const int line = fonts_.line_small;
+    if (y + line > r.GetBottom() + 1) return;  // no room for the detail lines
     dc.SetFont(fonts_.small);
     dc.SetTextForeground(cancelled ? text : kMuted);
-    wxString detail = wx(b.service);
-    if ((presenter_.layout().mode == CalendarMode::Week || presenter_.by_room()) &&
-        !b.practitioner.empty())
-        detail = detail.empty() ? wx(b.practitioner) : detail + wxString::FromUTF8(" \u00B7 ") + wx(b.practitioner);
     if (no_show || cancelled) {
         const wxString s = status_name(b.status) + (b.late_cancel ? wxString(" ") + _("(late)") : wxString());
         dc.SetTextForeground(no_show ? kConflict : text);
-        if (y + dc.GetCharHeight() <= r.GetBottom()) dc.DrawText(s, x, y);
-        y += dc.GetCharHeight();
+        if (y + line <= r.GetBottom()) dc.DrawText(s, x, y);
+        y += line;
         dc.SetTextForeground(cancelled ? text : kMuted);
     }
-    if (!detail.empty() && y + dc.GetCharHeight() <= r.GetBottom() + 1) dc.DrawText(detail, x, y);
+    if (y + line > r.GetBottom() + 1) return;
+    std::string detail = b.service;
+    if ((presenter_.layout().mode == CalendarMode::Week || presenter_.by_room()) &&
+        !b.practitioner.empty())
+        detail = detail.empty() ? b.practitioner : detail + " \u00B7 " + b.practitioner;
+    if (!detail.empty()) dc.DrawText(fit(detail, room, fonts_.char_small), x, y);
 }
 
 void CalendarView::on_size(wxSizeEvent& e) {

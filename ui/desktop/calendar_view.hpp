@@ -87,13 +87,20 @@ private:
     void on_capture_lost(wxMouseCaptureLostEvent& e);
     void post_command(int id);
 
-    // Made once per paint: creating fonts per block is what makes a busy week slow.
+    // Made once per drawing: fonts, and what measuring text would otherwise cost per block
+    // (each measurement lays text out with Pango: most of a busy day's drawing time).
     struct Fonts {
         wxFont small;
         wxFont small_bold;
         wxFont small_bold_struck;
+        int line_small = 12;   ///< character height of `small`
+        int line_bold = 12;    ///< ... of `small_bold`
+        double char_small = 6; ///< average character width of `small`
+        double char_bold = 6;  ///< ... of `small_bold`
+        int mark_width[8] = {};  ///< status mark widths (bold), by status
     };
     Fonts fonts_;
+    void measure_fonts(wxDC& dc);
 
     CalendarPresenter& presenter_;
     std::optional<core::Id> selected_;

@@ -231,7 +231,7 @@ TEST(ServerProvisioning, UpgradeIsRefusedWhileAnOlderClientIsConnected) {
 // ---- a seeded clinic -------------------------------------------------------------------------
 
 /// A demo clinic with users, a signed note with an addendum, an assessment, outcomes, a plan,
-/// module choices and their audit entries; returns the user suffix.
+/// module choices and their audit entries, a clinic fee; returns the user suffix.
 std::string seed_clinic(const std::string& url, const std::string& dir) {
     const std::string sfx = unique("_d");
     auto ok = [&](const std::vector<std::string>& args, const std::string& in = "",
@@ -265,6 +265,8 @@ std::string seed_clinic(const std::string& url, const std::string& dir) {
     ok({"plan", "create", "--patient", pat, "--template", "herniated_disc", "--start", "2026-11-02"},
        "", env);
     ok({"modules", "disable", "massage"});
+    ok({"--user", "olga" + sfx, "fee", "set", "--code", "97110", "--cents", "4800", "--from",
+        "2027-01-01", "--reason", "2027 price list"}, "olga-pw\n");
     ok({"--user", "olga" + sfx, "audit", "verify"}, "olga-pw\n");
     return sfx;
 }
@@ -272,7 +274,7 @@ std::string seed_clinic(const std::string& url, const std::string& dir) {
 void expect_non_trivial(const std::map<std::string, db::TableContents>& c) {
     for (const char* t : {"appointments", "patients", "session_notes", "note_addenda", "audit_log",
                           "treatment_plans", "plan_versions", "assessments", "outcome_observations",
-                          "users", "module_audit", "series"}) {
+                          "users", "module_audit", "series", "clinic_fees"}) {
         auto it = c.find(t);
         ASSERT_NE(it, c.end()) << t;
         EXPECT_FALSE(it->second.rows.empty()) << "the seeded clinic has no " << t;

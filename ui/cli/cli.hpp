@@ -55,6 +55,8 @@ void register_user_commands(CLI::App& app, Context& ctx);
 void register_note_commands(CLI::App& app, Context& ctx);
 void register_audit_commands(CLI::App& app, Context& ctx);
 void register_billing_commands(CLI::App& app, Context& ctx);
+/// `fee list|set|history` and `payer list` (cmd_fee.cpp).
+void register_fee_commands(CLI::App& app, Context& ctx);
 /// `task ...` and `timeline` (cmd_collab.cpp).
 void register_collaboration_commands(CLI::App& app, Context& ctx);
 /// Deployment: `server init|upgrade|clients`, `info` (cmd_server.cpp); `backup`, `restore`,

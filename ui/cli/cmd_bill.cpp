@@ -9,9 +9,11 @@
 #include "cli.hpp"
 #include <chrono>
 
+#include "vertebra/billing/clinic_fees.hpp"
 #include "vertebra/billing/note_charges.hpp"
 #include "vertebra/billing/visit_biller.hpp"
 #include "vertebra/common/error.hpp"
+#include "vertebra/db/fee_repository.hpp"
 
 namespace vertebra::ui::cli {
 
@@ -42,6 +44,19 @@ Instant now() {
     return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
 }
 
+/// The clinic's own fees from the database; none when there is no usable clinic database (a
+/// visit file is then billed at the shipped fees, as module_registry() has said on stderr).
+std::optional<core::billing::ClinicFeeTable> clinic_fees(Context& ctx, bool require_database) {
+    db::Database* db = nullptr;
+    try {
+        db = &ctx.database();
+    } catch (const Error&) {
+        if (require_database) throw;
+        return std::nullopt;
+    }
+    return core::billing::ClinicFeeTable(db::fee_repository(*db)->all());
+}
+
 /// The claim of an appointment from its signed note, as the signed-in user.
 core::billing::VisitBill bill_appointment(Context& ctx, const BillArgs& args) {
     auto& who = principal(ctx);
@@ -50,10 +65,11 @@ core::billing::VisitBill bill_appointment(Context& ctx, const BillArgs& args) {
     auto audit = db.audit();
     core::NoteService service(*notes, db.scheduling(), *audit);
     plugin_host(ctx);
+    const auto fees = clinic_fees(ctx, true);
     return core::billing::charges_for_appointment(who, service, db.scheduling(),
                                                   module_registry(ctx, true),
                                                   ctx.scheduler().zone(), args.appointment,
-                                                  args.payer, now());
+                                                  args.payer, now(), fees ? &*fees : nullptr);
 }
 
 void run(Context& ctx, const BillArgs& args) {
@@ -68,8 +84,10 @@ void run(Context& ctx, const BillArgs& args) {
         const nlohmann::json visit = core::billing::parse_visit_json(read_input(args.file));
         plugin_host(ctx);  // loads the plugins (search path: --plugin-dir, env, defaults)
         const auto& modules = module_registry(ctx, false);
+        const auto fees = clinic_fees(ctx, false);
         core::billing::BillOptions options;
         options.payer = args.payer.empty() ? "commercial" : args.payer;
+        options.clinic_fees = fees ? &*fees : nullptr;
         bill = core::billing::bill_visit(visit, modules, options);
     }
     if (ctx.json) {

@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
     register_note_commands(app, ctx);
     register_audit_commands(app, ctx);
     register_billing_commands(app, ctx);
+    register_fee_commands(app, ctx);
     register_collaboration_commands(app, ctx);
     register_server_commands(app, ctx);
     register_backup_commands(app, ctx);

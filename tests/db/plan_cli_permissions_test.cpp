@@ -3,11 +3,11 @@
 // the permission, a therapist only on the care team, break-glass audited), without --user as the
 // database login (audited under its name), and `audit report --patient` showing every access.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <unistd.h>
 
 #include <atomic>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "cli_runner.hpp"
@@ -19,16 +19,18 @@ namespace {
 using nlohmann::json;
 
 class PlanCliPermissionsTest : public ::testing::TestWithParam<Kind> {
-protected:
+  protected:
     void SetUp() override {
         static std::atomic<int> n{0};
         sfx_ = "_pc" + std::to_string(getpid()) + "_" + std::to_string(n++);
         tdb_ = std::make_unique<TestDatabase>(GetParam());
         ASSERT_EQ(cli({"db", "init"}).code, 0);
-        ASSERT_EQ(ok({"practitioner", "add", "--name", "Tom Park", "--discipline",
-                      "physical_therapy"}), "1");
-        ASSERT_EQ(ok({"practitioner", "add", "--name", "Una Lee", "--discipline",
-                      "physical_therapy"}), "2");
+        ASSERT_EQ(
+            ok({"practitioner", "add", "--name", "Tom Park", "--discipline", "physical_therapy"}),
+            "1");
+        ASSERT_EQ(
+            ok({"practitioner", "add", "--name", "Una Lee", "--discipline", "physical_therapy"}),
+            "2");
         ASSERT_EQ(ok({"patient", "add", "--name", "Pat Ames"}), "1");
         ASSERT_EQ(ok({"patient", "add", "--name", "Bea Cole"}), "2");
         ok({"book", "--patient", "1", "--practitioner", "1", "--start", "2027-01-11T09:00",
@@ -87,9 +89,9 @@ protected:
 
 TEST_P(PlanCliPermissionsTest, TheMatrixHoldsForAssessmentsScoresAndPlansAndEveryAccessIsAudited) {
     // Tom is on Pat's care team (his practitioner has her appointment).
-    auto r = as("tom", {"assess", "--patient", "1", "--date", "2027-01-10", "--complaint",
-                        "Low back pain", "--duration-weeks", "8", "--pattern", "axial",
-                        "--baseline", "nrs=7"});
+    auto r = as("tom",
+                {"assess", "--patient", "1", "--date", "2027-01-10", "--complaint", "Low back pain",
+                 "--duration-weeks", "8", "--pattern", "axial", "--baseline", "nrs=7"});
     ASSERT_EQ(r.code, 0) << r.err;
     r = as("tom", {"outcome", "record", "--patient", "1", "--measure", "nrs", "--value", "6",
                    "--date", "2027-01-12"});
@@ -119,8 +121,7 @@ TEST_P(PlanCliPermissionsTest, TheMatrixHoldsForAssessmentsScoresAndPlansAndEver
                 "lacks assessment.write", b + " outcome record");
         refused(as(b, {"outcome", "list", "--patient", "1"}), "lacks assessment.read",
                 b + " outcome list");
-        refused(as(b, {"plan", "create", "--patient", "1", "--template",
-                       "muscle_ligament_strain"}),
+        refused(as(b, {"plan", "create", "--patient", "1", "--template", "muscle_ligament_strain"}),
                 "lacks assessment.write", b + " plan create");
         refused(as(b, {"plan", "show", plan}), "lacks assessment.read", b + " plan show");
         refused(as(b, {"plan", "list", "--patient", "1"}), "lacks assessment.read",
@@ -140,8 +141,8 @@ TEST_P(PlanCliPermissionsTest, TheMatrixHoldsForAssessmentsScoresAndPlansAndEver
             "not on the care team", "una");
     EXPECT_EQ(as("una", {"outcome", "list", "--patient", "2"}).code, 0);
     refused(as("eve", {"plan", "show", plan}), "not on the care team", "eve");
-    r = as("eve", {"user", "break-glass", "--reason", "covering for Tom: acute flare",
-                   "--patient", "1"});
+    r = as("eve",
+           {"user", "break-glass", "--reason", "covering for Tom: acute flare", "--patient", "1"});
     ASSERT_EQ(r.code, 0) << r.err;
     r = as("eve", {"plan", "show", plan});
     EXPECT_EQ(r.code, 0) << r.err;
@@ -149,16 +150,20 @@ TEST_P(PlanCliPermissionsTest, TheMatrixHoldsForAssessmentsScoresAndPlansAndEver
     // Without --user: the database login, audited under its name.
     r = cli({"--json", "plan", "show", plan});
     EXPECT_EQ(r.code, 0) << r.err;
-    r = cli({"outcome", "record", "--patient", "1", "--measure", "nrs", "--value", "4",
-             "--date", "2027-01-20"});
+    r = cli({"outcome", "record", "--patient", "1", "--measure", "nrs", "--value", "4", "--date",
+             "2027-01-20"});
     EXPECT_EQ(r.code, 0) << r.err;
 
     const auto seen = report_of_patient_1();
     // plan show reads the plan and its session counts; plan list the patient's plans.
-    for (const auto& [e, n] : std::map<std::string, std::size_t>{
-             {"assessment.create tom", 1}, {"outcome.create tom", 1}, {"outcome.read tom", 1},
-             {"plan.create tom", 1}, {"plan.read tom", 3}, {"plan.review tom", 1},
-             {"plan.change tom", 1}, {"plan.read.break_glass eve", 2}})
+    for (const auto& [e, n] : std::map<std::string, std::size_t>{{"assessment.create tom", 1},
+                                                                 {"outcome.create tom", 1},
+                                                                 {"outcome.read tom", 1},
+                                                                 {"plan.create tom", 1},
+                                                                 {"plan.read tom", 3},
+                                                                 {"plan.review tom", 1},
+                                                                 {"plan.change tom", 1},
+                                                                 {"plan.read.break_glass eve", 2}})
         EXPECT_EQ(seen.count(e), n) << e;
     // Nothing refused was logged as an access of theirs.
     for (const auto& e : seen) {

@@ -26,7 +26,7 @@ struct PlanSeat {
 };
 
 class PlanPermissionsTest : public RecordFixture {
-protected:
+  protected:
     /// The plan service on `base`'s connection, acting as `base` (or as nobody).
     plans::PlanService& svc(const std::string& base, bool acting = true) {
         auto& ps = plan_seats_[base + (acting ? "" : "/library")];
@@ -73,9 +73,8 @@ protected:
         throw std::runtime_error("template muscle_ligament_strain not shipped");
     }
     Id make_plan(const std::string& base, Id patient) {
-        return svc(base).create_from_template(strain(), patient,
-                                              parse_local_date("2027-01-11", "start"),
-                                              std::nullopt, name(base));
+        return svc(base).create_from_template(
+            strain(), patient, parse_local_date("2027-01-11", "start"), std::nullopt, name(base));
     }
 
     /// "action user-base patient" of every entry of the actions in `prefixes`.
@@ -105,7 +104,8 @@ TEST_P(PlanPermissionsTest, FrontDeskAndOwnerAreRefusedEveryClinicalReadAndWrite
         SCOPED_TRACE(base);
         auto& s = svc(base);
         const auto read = ErrorKind::PermissionDenied;
-        expect_error([&] { s.record_assessment(assessment(pat_)); }, read, "lacks assessment.write");
+        expect_error([&] { s.record_assessment(assessment(pat_)); }, read,
+                     "lacks assessment.write");
         expect_error([&] { s.latest_assessment(pat_); }, read, "lacks assessment.read");
         expect_error([&] { s.record_outcome(nrs(pat_, 5)); }, read, "lacks assessment.write");
         expect_error([&] { s.observations(pat_); }, read, "lacks assessment.read");
@@ -214,8 +214,8 @@ TEST_P(PlanPermissionsTest, WithoutAnActorThePlanServiceIsALibraryAndLogsNothing
     auto& lib = svc("admin", false);
     lib.record_assessment(assessment(pat_));
     lib.record_outcome(nrs(pat_, 5));
-    const Id plan = lib.create_from_template(strain(), pat_, parse_local_date("2027-01-11", "start"),
-                                             std::nullopt, "seed");
+    const Id plan = lib.create_from_template(
+        strain(), pat_, parse_local_date("2027-01-11", "start"), std::nullopt, "seed");
     EXPECT_EQ(lib.plan(plan).patient_id, pat_);
     EXPECT_EQ(admin_->audit()->all().size(), before);
 }

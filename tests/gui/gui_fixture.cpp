@@ -61,6 +61,8 @@ void GuiTest::SetUp() {
     std::random_device rd;
     dir_ = fs::temp_directory_path() / ("vertebra-gui-" + std::to_string(rd()));
     fs::create_directories(dir_);
+    // Files the app keeps for the user (unsaved note text) stay in this test's folder.
+    setenv("XDG_DATA_HOME", (dir_ / "data").c_str(), 1);
     DesktopOptions o;
     o.demo = true;
     o.test_mode = true;

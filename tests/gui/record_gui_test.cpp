@@ -246,6 +246,39 @@ TEST_F(GuiTest, WriteAndSignAChiropracticNoteWithAnInlineError) {
     pump(50);
 }
 
+TEST_F(GuiTest, NoteTheRecordRefusesIsKeptAndComesBackWhenReopened) {
+    MainFrame& f = open_frame();
+    ASSERT_TRUE(f.user());
+    const core::Id appt = open_chiropractic_visit(session_);
+    ASSERT_NE(appt, 0);
+    NoteEditor* ed = f.open_note(appt);
+    ASSERT_TRUE(ed) << f.last_message().utf8_str();
+    ed->SetSize(1180, 860);
+    ed->Raise();
+    pump(300);
+    // An unfinished form: core refuses the draft, so the text stays on this computer.
+    type_into(find<wxTextCtrl>("soap_subjective", ed), "Pain since the move, worse on stairs");
+    type_into(find<wxTextCtrl>("field_pain_before", ed), "seven");
+    EXPECT_FALSE(ed->save_draft());
+    EXPECT_TRUE(ed->status().Contains("kept on this computer")) << ed->status().utf8_str();
+    EXPECT_FALSE(session_.record->notes->status_for_appointment(appt));
+    ed->Close();  // as the user closes it
+    pump(200);
+    // Reopened: everything typed is back, and the status line says so.
+    NoteEditor* again = f.open_note(appt);
+    ASSERT_TRUE(again);
+    again->SetSize(1180, 860);
+    again->Raise();
+    pump(300);
+    EXPECT_EQ(find<wxTextCtrl>("soap_subjective", again)->GetValue(),
+              "Pain since the move, worse on stairs");
+    EXPECT_EQ(find<wxTextCtrl>("field_pain_before", again)->GetValue(), "seven");
+    EXPECT_TRUE(again->status().StartsWith("Restored")) << again->status().utf8_str();
+    shoot(again, "note-editor-restored");
+    again->Close();
+    pump(100);
+}
+
 TEST_F(GuiTest, SignInRefusesAWrongPasswordAndAcceptsTheRightOne) {
     auto* dlg = new LoginDialog(nullptr, *session_.record, SignIn::Password,
                                 wx(session_.display));

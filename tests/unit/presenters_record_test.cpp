@@ -346,3 +346,48 @@ TEST_F(RecordPresenterTest, BookingDialogShowsTheModulesFindingsAndBooksOnlyWith
     EXPECT_NE(booked->notes.find("ABN signed"), std::string::npos) << booked->notes;
 }
 
+
+TEST_F(RecordPresenterTest, NoteTheRecordRefusesIsKeptOnThisComputerAndComesBack) {
+    const Appointment a = open_chiropractic_visit();
+    const fs::path keep = dir / "unsaved-notes";
+    {
+        NoteEditorPresenter ed(*s.record, *demo, a.id);
+        ed.set_recovery_dir(keep.string());
+        ed.set_section("subjective", "Pain 7/10 since Monday, worse sitting.");
+        ed.set_field("care", "active");
+        ed.set_field_text("pain_before", "seven");  // not a number yet
+        // Core keeps only drafts whose form passes the module's checks: the save is refused...
+        ASSERT_FALSE(ed.validate().empty());
+        EXPECT_THROW(ed.autosave(), Error);
+        EXPECT_FALSE(s.record->notes->status_for_appointment(a.id));
+        // ...and what was typed goes to a file only this user can read.
+        std::string why;
+        ASSERT_TRUE(ed.keep_unsaved(&why)) << why;
+        ASSERT_TRUE(fs::exists(ed.recovery_file()));
+        EXPECT_EQ(fs::status(ed.recovery_file()).permissions() & fs::perms::all,
+                  fs::perms::owner_read | fs::perms::owner_write);
+    }
+    // Opened again: everything typed is back, the unparsed number text too, unsaved.
+    NoteEditorPresenter again(*s.record, *demo, a.id);
+    again.set_recovery_dir(keep.string());
+    ASSERT_TRUE(again.restore_unsaved());
+    EXPECT_EQ(again.content().subjective, "Pain 7/10 since Monday, worse sitting.");
+    EXPECT_EQ(again.field("care"), "active");
+    EXPECT_EQ(again.unparsed_text("pain_before"), "seven");
+    EXPECT_TRUE(again.dirty());
+    // Another user does not get it.
+    Principal other = *demo;
+    other.name = "someone-else";
+    NoteEditorPresenter theirs(*s.record, other, a.id);
+    theirs.set_recovery_dir(keep.string());
+    EXPECT_FALSE(theirs.restore_unsaved());
+    // Once the record takes the draft, the file is gone.
+    again.set_field("spinal_regions", nlohmann::json::array({"lumbar"}));
+    again.set_field_text("symptoms", "Low back pain");
+    again.set_field_text("pain_before", "7");
+    again.set_field_text("pain_after", "4");
+    ASSERT_TRUE(again.validate().empty()) << again.validate().begin()->second;
+    again.autosave();
+    EXPECT_TRUE(s.record->notes->status_for_appointment(a.id));
+    EXPECT_FALSE(fs::exists(again.recovery_file()));
+}

@@ -2,6 +2,8 @@
 // required fields, signing, billing) is the presenter's and core's.
 #include "note_editor.hpp"
 
+#include <cstdlib>
+
 #include <wx/accel.h>
 #include <wx/button.h>
 #include <wx/checkbox.h>
@@ -28,6 +30,16 @@ const wxColour kError(0xB0, 0x1E, 0x1E);
 const wxColour kMuted(0x66, 0x66, 0x66);
 constexpr int kAutosaveMs = 5000;
 
+/// $XDG_DATA_HOME/vertebra/unsaved-notes (default ~/.local/share/...): typed text the clinic's
+/// database did not take yet (see NoteEditorPresenter::keep_unsaved).
+std::string unsaved_notes_dir() {
+    std::string base;
+    if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x) base = x;
+    else if (const char* h = std::getenv("HOME"); h && *h) base = std::string(h) + "/.local/share";
+    else return {};
+    return base + "/vertebra/unsaved-notes";
+}
+
 wxString range_hint(const plugin_api::FormField& f) {
     wxString s;
     if (f.min && f.max)
@@ -46,7 +58,12 @@ NoteEditor::NoteEditor(wxWindow* parent, RecordServices& r, const core::Principa
     : wxFrame(parent, wxID_ANY, _("Session note"), wxDefaultPosition, wxSize(1200, 900)),
       presenter_(std::make_unique<NoteEditorPresenter>(r, who, appointment_id)) {
     SetName("note_editor");
+    presenter_->set_recovery_dir(unsaved_notes_dir());
+    const auto restored = presenter_->restore_unsaved();
     build();
+    if (restored)
+        set_status(wxString::Format(_("Restored what was typed on %s but not yet saved to the "
+                                      "clinic's record."), wx(*restored)));
     autosave_.SetOwner(this);
     Bind(wxEVT_TIMER, [this](wxTimerEvent&) { save_draft(); });
     autosave_.Start(kAutosaveMs);
@@ -202,7 +219,8 @@ void NoteEditor::add_field(wxWindow* parent, wxSizer* grid, const plugin_api::Fo
     case FieldType::Integer:
     case FieldType::Date: {
         wxString initial;
-        if (value.is_number_integer()) initial = wxString::Format("%lld", value.get<long long>());
+        if (const auto typed = p.unparsed_text(key)) initial = wx(*typed);
+        else if (value.is_number_integer()) initial = wxString::Format("%lld", value.get<long long>());
         else if (value.is_number()) initial = wxString::FromDouble(value.get<double>());
         else if (value.is_string()) initial = wx(value.get<std::string>());
         auto* row = new wxBoxSizer(wxHORIZONTAL);
@@ -401,9 +419,19 @@ bool NoteEditor::save_draft() {
     auto& p = *presenter_;
     if (p.is_signed() || !p.dirty()) return true;
     const auto problems = p.validate();
+    // Core keeps only drafts whose form passes the module's checks (and needs the database):
+    // until then what is typed is kept on this computer, and the status says so.
+    auto keep = [&](const wxString& reason) {
+        std::string why;
+        if (p.keep_unsaved(&why))
+            set_status(wxString::Format(_("Not saved to the clinic's record yet: %s. What you typed "
+                                          "is kept on this computer and comes back when the note "
+                                          "is opened again."), reason), true);
+        else
+            set_status(wxString::Format(_("Not saved: %s; and %s."), reason, wx(why)), true);
+    };
     if (!problems.empty()) {
-        // Core keeps only drafts whose form passes the module's checks: say what is missing.
-        set_status(wxString::Format(_("Not saved yet: %s"), wx(problems.begin()->second)), true);
+        keep(wx(problems.begin()->second));
         return false;
     }
     try {
@@ -411,7 +439,7 @@ bool NoteEditor::save_draft() {
         set_status(wxString::Format(_("Draft saved at %s."), wxDateTime::Now().Format("%H:%M:%S")));
         return true;
     } catch (...) {
-        set_status(wx(error_sentence(std::current_exception())), true);
+        keep(wx(error_sentence(std::current_exception())));
         return false;
     }
 }

@@ -2,9 +2,18 @@
 #include "vertebra/billing/note_charges.hpp"
 #include "vertebra/ui/note_editor_presenter.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
 
 #include <fmt/format.h>
 
@@ -117,6 +126,7 @@ void NoteEditorPresenter::set_field_text(const std::string& key, const std::stri
         if (end == t.c_str() || *end != '\0' || !std::isfinite(v) ||
             (whole && std::floor(v) != v)) {
             if (content_.fields.contains(key)) content_.fields.erase(key);
+            unparsed_[key] = t;
             parse_errors_[key] = f->label + (whole ? " must be a whole number" : " must be a number") +
                                  " (not \"" + t + "\")";
             dirty_ = true;
@@ -149,6 +159,7 @@ void NoteEditorPresenter::autosave() {
         r_.note_service->save_draft(who_, *note_id_, content_, now);
     }
     dirty_ = !parse_errors_.empty();
+    if (!dirty_) forget_unsaved();
 }
 
 std::map<std::string, std::string> NoteEditorPresenter::sign() {
@@ -159,6 +170,7 @@ std::map<std::string, std::string> NoteEditorPresenter::sign() {
     autosave();
     r_.note_service->sign(who_, *note_id_, now_());
     load_existing();
+    forget_unsaved();
     return {};
 }
 
@@ -208,6 +220,101 @@ BillingPreview NoteEditorPresenter::billing_preview(const std::string& payer) co
         p.problem = e.what();
     }
     return p;
+}
+
+// ---- Recovery file: what core did not take yet stays on this computer ----------------------
+
+void NoteEditorPresenter::set_recovery_dir(std::string dir) { recovery_dir_ = std::move(dir); }
+
+std::string NoteEditorPresenter::recovery_file() const {
+    if (recovery_dir_.empty()) return {};
+    std::string user;
+    for (char c : who_.name)  // a user name as a file name part: letters, digits, - and _
+        user += std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ? c : '_';
+    return (std::filesystem::path(recovery_dir_) /
+            ("note-" + std::to_string(appointment_id_) + "-" + user + ".json"))
+        .string();
+}
+
+std::optional<std::string> NoteEditorPresenter::unparsed_text(const std::string& key) const {
+    auto it = unparsed_.find(key);
+    if (it == unparsed_.end() || !parse_errors_.count(key)) return std::nullopt;
+    return it->second;
+}
+
+bool NoteEditorPresenter::keep_unsaved(std::string* why) {
+    const std::string file = recovery_file();
+    if (file.empty() || signed_ || !dirty_) return true;
+    nlohmann::json j;
+    j["appointment_id"] = appointment_id_;
+    j["patient_id"] = appointment_.patient_id;
+    j["start"] = to_epoch(appointment_.start);
+    j["user"] = who_.name;
+    j["written_at"] = to_epoch(now_());
+    j["text"] = content_.text;
+    j["subjective"] = content_.subjective;
+    j["objective"] = content_.objective;
+    j["assessment"] = content_.assessment;
+    j["plan"] = content_.plan;
+    j["module"] = content_.module_id;
+    j["form"] = content_.form_id;
+    j["fields"] = content_.fields;
+    nlohmann::json unparsed = nlohmann::json::object();
+    for (const auto& [k, v] : unparsed_)
+        if (parse_errors_.count(k)) unparsed[k] = v;
+    j["unparsed"] = unparsed;
+    std::error_code ec;
+    const std::filesystem::path dir(recovery_dir_);
+    std::filesystem::create_directories(dir, ec);
+    std::filesystem::permissions(dir, std::filesystem::perms::owner_all,
+                                 std::filesystem::perm_options::replace, ec);
+    // Patient data: only this user may read it. Written beside, then renamed over the old one.
+    const std::string tmp = file + ".tmp";
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    const std::string body = j.dump(2) + "\n";
+    bool ok = fd >= 0 && ::write(fd, body.data(), body.size()) == static_cast<ssize_t>(body.size());
+    if (fd >= 0) {
+        ok = ::fsync(fd) == 0 && ok;
+        ok = ::close(fd) == 0 && ok;
+    }
+    if (ok) ok = std::rename(tmp.c_str(), file.c_str()) == 0;
+    if (!ok) {
+        if (why) *why = "cannot write " + file + " (" + std::strerror(errno) + ")";
+        std::filesystem::remove(tmp, ec);
+    }
+    return ok;
+}
+
+std::optional<std::string> NoteEditorPresenter::restore_unsaved() {
+    const std::string file = recovery_file();
+    if (file.empty() || signed_) return std::nullopt;
+    std::ifstream in(file);
+    if (!in) return std::nullopt;
+    const auto j = nlohmann::json::parse(in, nullptr, false);
+    // Only this appointment's note, for the same patient and time, typed by the same user.
+    if (!j.is_object() || j.value("appointment_id", core::Id{0}) != appointment_id_ ||
+        j.value("patient_id", core::Id{0}) != appointment_.patient_id ||
+        j.value("start", std::int64_t{0}) != to_epoch(appointment_.start) ||
+        j.value("user", std::string()) != who_.name)
+        return std::nullopt;
+    content_.text = j.value("text", content_.text);
+    content_.subjective = j.value("subjective", content_.subjective);
+    content_.objective = j.value("objective", content_.objective);
+    content_.assessment = j.value("assessment", content_.assessment);
+    content_.plan = j.value("plan", content_.plan);
+    if (j.contains("fields") && j["fields"].is_object()) content_.fields = j["fields"];
+    if (j.contains("unparsed") && j["unparsed"].is_object())
+        for (const auto& [k, v] : j["unparsed"].items())
+            if (v.is_string() && schema_ && schema_->field(k)) set_field_text(k, v.get<std::string>());
+    dirty_ = true;
+    return r_.scheduler.zone().format_short(from_epoch(j.value("written_at", std::int64_t{0})));
+}
+
+void NoteEditorPresenter::forget_unsaved() {
+    const std::string file = recovery_file();
+    if (file.empty()) return;
+    std::error_code ec;
+    std::filesystem::remove(file, ec);
 }
 
 }  // namespace vertebra::ui

@@ -64,10 +64,27 @@ public:
     /// Problems by field key ("" = the form as a whole), with the field's label in the sentence.
     std::map<std::string, std::string> validate() const;
 
-    /// Saves the draft (creates it first time). Needs nothing valid: a draft may be unfinished,
-    /// but text that is not a number is not saved. No-op when nothing changed or signed.
-    /// Throws Error (e.g. PermissionDenied) with a sentence.
+    /// Saves the draft (creates it first time). Core keeps only drafts whose form passes the
+    /// module's checks (validation is also enforced at sign): an incomplete form is refused with
+    /// Error(Invalid). No-op when nothing changed or signed. Throws Error with a sentence.
+    /// A successful save removes the recovery file (below).
     void autosave();
+
+    /// Nothing typed is lost while core refuses the draft (or the database is unreachable): what
+    /// is typed goes to a recovery file on this computer, `dir`/note-<appointment>-<user>.json
+    /// (mode 0600; the desktop uses $XDG_DATA_HOME/vertebra/unsaved-notes), and is offered back
+    /// when the note is opened again. Without a directory nothing is written.
+    void set_recovery_dir(std::string dir);
+    std::string recovery_file() const;
+    /// Writes the recovery file now (only when there is something unsaved). Returns false with
+    /// `why` set when it cannot be written.
+    bool keep_unsaved(std::string* why = nullptr);
+    /// Reads this note's recovery file back into the editor (the fields, sections and number
+    /// text typed) when it belongs to this appointment, user and unsigned note. Returns when it
+    /// was written (clinic time, "Mon 23 Nov 2026 09:00"), or nothing.
+    std::optional<std::string> restore_unsaved();
+    /// Text typed into a number field that is not a number (kept for the recovery file).
+    std::optional<std::string> unparsed_text(const std::string& key) const;
     /// Validates; when fine saves and signs. Returns the problems (empty = signed).
     std::map<std::string, std::string> sign();
     /// An addendum to the signed note; Invalid (field "reason") without a reason.
@@ -92,6 +109,9 @@ private:
     std::string title_;
     core::NoteContent content_;
     std::map<std::string, std::string> parse_errors_;  ///< number text that is not a number
+    std::map<std::string, std::string> unparsed_;      ///< that text as typed
+    std::string recovery_dir_;
+    void forget_unsaved();
     std::optional<core::Id> note_id_;
     bool signed_ = false;
     bool dirty_ = false;

@@ -3,7 +3,10 @@
 #include <wx/checkbox.h>
 #include <wx/choice.h>
 #include <wx/listbox.h>
+#include <wx/stattext.h>
+#include <wx/textdlg.h>
 #include <wx/textctrl.h>
+#include <wx/timer.h>
 #include <wx/uiaction.h>
 
 #include "booking_dialog.hpp"
@@ -145,6 +148,105 @@ TEST_F(GuiTest, NewPatientCanBeCreatedFromTheSearchBox) {
     ASSERT_TRUE(p);
     EXPECT_EQ(p->name, "Zelda Quinn");
     dlg->Destroy();
+}
+
+/// Answers the next "Override needs a reason" prompt (a modal wxTextEntryDialog) from a timer:
+/// records its text, saves a screenshot, then types `reason` and presses OK, or presses Cancel
+/// when `reason` is empty.
+class OverrideAnswer {
+public:
+    OverrideAnswer(std::string reason, std::string shot) : reason_(std::move(reason)), shot_(std::move(shot)) {
+        timer_.Bind(wxEVT_TIMER, [this](wxTimerEvent&) { tick(); });
+        timer_.Start(50);
+    }
+    bool answered() const { return answered_; }
+    const wxString& text() const { return text_; }
+
+private:
+    void tick() {
+        wxTextEntryDialog* ask = nullptr;
+        for (wxWindow* w : wxTopLevelWindows)
+            if (auto* d = dynamic_cast<wxTextEntryDialog*>(w); d && d->IsModal()) ask = d;
+        if (!ask || ++seen_ < 6) return;  // let it be drawn first
+        timer_.Stop();
+        for (wxWindow* c : ask->GetChildren())
+            if (auto* t = dynamic_cast<wxStaticText*>(c)) text_ += t->GetLabel() + "\n";
+        if (!shot_.empty()) shoot(ask, shot_);
+        if (reason_.empty()) {
+            ask->EndModal(wxID_CANCEL);
+        } else {
+            ask->SetValue(wxString::FromUTF8(reason_.c_str()));
+            wxCommandEvent ok(wxEVT_BUTTON, wxID_OK);
+            ok.SetEventObject(ask);
+            ask->ProcessWindowEvent(ok);
+        }
+        answered_ = true;
+    }
+    std::string reason_, shot_;
+    wxTimer timer_;
+    int seen_ = 0;
+    bool answered_ = false;
+    wxString text_;
+};
+
+TEST_F(GuiTest, ModuleRefusalIsOverriddenOnlyWithAReasonKeptOnTheAppointment) {
+    // A Medicare patient with nothing recorded: acupuncture fails NCD 30.3.3 (a blocking finding).
+    core::Patient nora;
+    nora.name = "Nora Newcomer";
+    nora.payer = "medicare";
+    const core::Id nora_id = session_.repo().add_patient(nora);
+    std::string acupuncture;
+    for (const auto& sv : session_.repo().services())
+        if (sv.module_id == "acupuncture") acupuncture = sv.name;
+    ASSERT_FALSE(acupuncture.empty());
+
+    MainFrame& f = open_frame(CalendarMode::Week);
+    BookingPrefill pre;
+    pre.start = LocalTime{test_today() + date::days{7}} + std::chrono::hours{9};
+    BookingDialog* dlg = f.create_booking_dialog(pre);
+    dlg->Show();
+    dlg->Raise();
+    pump(150);
+    child<wxTextCtrl>(dlg, "patient_search")->SetValue("Nora New");
+    ASSERT_TRUE(pump_until([&] { return dlg->form().patient_id == nora_id; }));
+    auto* service = child<wxChoice>(dlg, "service");
+    const int acu = index_of(service, wxString::FromUTF8(acupuncture.c_str()));
+    ASSERT_GT(acu, 0);
+    choose(service, acu);
+    ASSERT_TRUE(pump_until([&] { return dlg->suggestion_count() > 0; }));
+    dlg->take_suggestion(0);
+    // The check under the form says an override needs a reason before "Book" is pressed.
+    ASSERT_TRUE(pump_until([&] { return dlg->problem().Contains("reason"); }))
+        << dlg->problem().utf8_str();
+
+    // "Book": the prompt lists the module's finding; Cancel books nothing.
+    {
+        OverrideAnswer cancel("", "");
+        click(child<wxButton>(dlg, "book"));
+        ASSERT_TRUE(pump_until([&] { return cancel.answered(); }));
+        pump(100);
+        EXPECT_TRUE(cancel.text().Contains("NCD 30.3.3")) << cancel.text().utf8_str();
+        EXPECT_TRUE(dlg->booked_ids().empty());
+        EXPECT_FALSE(dlg->problem().empty());
+    }
+    // Again, with the documented reason: booked, and the reason is on the appointment.
+    const std::string reason = "Referred by Dr Chen for a trial, ABN signed";
+    OverrideAnswer answer(reason, "booking-override");
+    click(child<wxButton>(dlg, "book"));
+    ASSERT_TRUE(pump_until([&] { return answer.answered() && !dlg->booked_ids().empty(); }))
+        << "problem: " << dlg->problem().utf8_str();
+    ASSERT_EQ(dlg->booked_ids().size(), 1u);
+    const auto a = session_.repo().appointment(dlg->booked_ids().front());
+    ASSERT_TRUE(a);
+    EXPECT_EQ(a->patient_id, nora_id);
+    EXPECT_NE(a->notes.find(reason), std::string::npos) << a->notes;
+    EXPECT_TRUE(dlg->summary().Contains("NCD 30.3.3")) << dlg->summary().utf8_str();
+    dlg->Destroy();
+    // The calendar shows it on its day.
+    f.presenter().go_to(session_.scheduler->zone().local_date(a->start));
+    f.book_changed();
+    pump(50);
+    EXPECT_NE(f.presenter().appointment(a->id), nullptr);
 }
 
 }  // namespace

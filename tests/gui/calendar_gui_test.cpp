@@ -2,6 +2,9 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <future>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <vector>
 
 #include <wx/config.h>
@@ -138,6 +141,92 @@ TEST_F(GuiTest, AnotherWorkstationsBookingAppearsWithinTwoSeconds) {
     const double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     EXPECT_LE(waited, 2.5);
     EXPECT_EQ(f.presenter().layout().blocks.size(), before + 1);
+}
+
+/// Runs a shell command; its exit status (and stdout into `out`).
+int sh(const std::string& cmd, std::string* out = nullptr) {
+    std::string text;
+    FILE* p = popen(cmd.c_str(), "r");
+    if (!p) return -1;
+    char buf[512];
+    while (std::fgets(buf, sizeof buf, p)) text += buf;
+    const int status = pclose(p);
+    if (out) *out = text;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+TEST_F(GuiTest, PostgresBookingByAnotherProcessAppearsWithinTwoSeconds) {
+    const char* admin = std::getenv("VERTEBRA_TEST_PG");
+    if (!admin || !*admin) GTEST_SKIP() << "VERTEBRA_TEST_PG is not set (tests/run starts a server)";
+    const std::string psql = "/usr/lib/postgresql/15/bin/psql -q -X -d '" + std::string(admin) + "' -c ";
+    const std::string dbname = "vt_gui_live_" + std::to_string(getpid());
+    ASSERT_EQ(sh(psql + "'CREATE DATABASE " + dbname + "' 2>&1"), 0);
+    const std::string url = std::string(admin).substr(0, std::string(admin).rfind('/') + 1) + dbname;
+    struct Drop {
+        std::string cmd;
+        ~Drop() { sh(cmd); }
+    } drop{psql + "'DROP DATABASE IF EXISTS " + dbname + " WITH (FORCE)' >/dev/null 2>&1"};
+
+    // The app on the clinic's PostgreSQL server, its book seeded by the CLI (the demo's users
+    // would be server roles, which outlive the database on a shared test server).
+    const std::string cli = std::string(VERTEBRA_GUI_CLI_PATH) + " --db '" + url + "' ";
+    ASSERT_EQ(sh(cli + "db init >/dev/null 2>&1"), 0);
+    ASSERT_EQ(sh(cli + "demo seed --today " + date::format("%F", test_today()) + " >/dev/null 2>&1"), 0);
+    DesktopOptions o;
+    o.test_mode = true;
+    o.db_url = url;
+    o.plugin_dirs = {VERTEBRA_GUI_PLUGIN_DIR};
+    session_ = open_clinic_session(o, test_today());
+    MainFrame& f = open_frame(CalendarMode::Day);
+    ASSERT_TRUE(f.presenter().has_change_feed());
+    EXPECT_EQ(f.presenter().change_feed()->mechanism(), "LISTEN/NOTIFY");
+    // Five weeks ahead: nothing booked yet.
+    const LocalDate day = test_today() + date::days{35};
+    f.presenter().go_to(day);
+    f.book_changed();
+    pump(100);
+    const std::size_t before = f.presenter().layout().blocks.size();
+    core::Id practitioner = 0;
+    for (const auto& p : session_.repo().practitioners())
+        if (p.active && !practitioner) practitioner = p.id;
+    const core::Id patient = session_.repo().find_patients("", 1).at(0).id;
+
+    // Another workstation: vertebra-cli in another process, while the window runs.
+    const auto t0 = std::chrono::steady_clock::now();
+    auto booking = std::async(std::launch::async, [&] {
+        std::string out;
+        for (int h = 9; h < 17; ++h) {
+            char start[32];
+            std::snprintf(start, sizeof start, "%sT%02d:00", date::format("%F", day).c_str(), h);
+            const int rc = sh(std::string(VERTEBRA_GUI_CLI_PATH) + " --db '" + url + "' book --patient " +
+                                  std::to_string(patient) + " --practitioner " +
+                                  std::to_string(practitioner) + " --start " + start +
+                                  " --minutes 30 --json 2>/dev/null",
+                              &out);
+            if (rc == 0) break;
+            out.clear();
+        }
+        return std::make_pair(out, std::chrono::steady_clock::now());
+    });
+    ASSERT_TRUE(pump_until([&] { return f.presenter().layout().blocks.size() > before; }, 15000))
+        << "the booking never appeared";
+    const auto shown = std::chrono::steady_clock::now();
+    const auto [out, cli_done] = booking.get();
+    ASSERT_FALSE(out.empty()) << "vertebra-cli could not book";
+    const double after_exit =
+        std::max(0.0, std::chrono::duration<double, std::milli>(shown - cli_done).count());
+    std::printf("PostgreSQL: vertebra-cli book took %.0f ms; the window showed it %.0f ms after "
+                "it started, %.0f ms after it exited\n",
+                std::chrono::duration<double, std::milli>(cli_done - t0).count(),
+                std::chrono::duration<double, std::milli>(shown - t0).count(), after_exit);
+    EXPECT_LE(after_exit, 2000.0);
+    f.calendar()->Update();
+    shoot(&f, "calendar-live-postgresql");
+    // Close the window and its connections before the database is dropped.
+    frame_->Destroy();
+    frame_ = nullptr;
+    pump(50);
+    session_ = ClinicSession{};
 }
 
 TEST_F(GuiTest, DayViewHasAColumnPerPractitioner) {

@@ -408,6 +408,14 @@ void CalendarView::draw_block(wxDC& dc, const Geometry& g, const CalendarBlock& 
         stripe = kConflict;
     }
     const bool selected = selected_ && *selected_ == b.appointment_id;
+    if (r.width < 8 && !selected) {
+        // A few pixels wide (a busy week's lanes): border and stripe would cover it anyway; one
+        // rectangle in the stripe's colour draws the same picture at a third of the cost.
+        dc.SetPen(*wxTRANSPARENT_PEN);
+        dc.SetBrush(wxBrush(mix(stripe, *wxWHITE, cancelled ? 0.5 : 0.2)));
+        dc.DrawRectangle(r);
+        return;
+    }
     dc.SetBrush(wxBrush(fill));
     dc.SetPen(selected ? wxPen(kText, 2) : wxPen(mix(stripe, *wxWHITE, 0.35)));
     if (r.width >= 8 && r.height >= 8)

@@ -103,7 +103,9 @@ TEST(FeeServiceTest, OwnerSetsAFeeAuditedAndListedWithTheDefault) {
             EXPECT_EQ(r.fee_cents(), 4800);
         }
     for (const auto& r : svc.list(d("2026-12-31")))
-        if (r.code == "97110") EXPECT_EQ(r.fee_cents(), 4200);
+        if (r.code == "97110") {
+            EXPECT_EQ(r.fee_cents(), 4200);
+        }
 
     // A payer's own fee: an extra row in the all-payer list, the payer's view uses it.
     svc.set(as("olga", Role::Owner), {"97110", "medicare", 3900, d("2027-02-01"), "contract"},
@@ -113,7 +115,9 @@ TEST(FeeServiceTest, OwnerSetsAFeeAuditedAndListedWithTheDefault) {
         if (r.code == "97110" && r.payer == "medicare") ++medicare_rows;
     EXPECT_EQ(medicare_rows, 1);
     for (const auto& r : svc.list(d("2027-02-01"), "medicare"))
-        if (r.code == "97110") EXPECT_EQ(r.fee_cents(), 3900);
+        if (r.code == "97110") {
+            EXPECT_EQ(r.fee_cents(), 3900);
+        }
     for (const auto& p : svc.payers(d("2027-02-01")))
         EXPECT_EQ(p.clinic_fee_overrides, p.id == "medicare" ? 1 : 0) << p.id;
 }

@@ -31,6 +31,7 @@ enum CommandId : int {
     kCmdWriteNote,
     kCmdUsers,
     kCmdLock,
+    kCmdFees,
 };
 
 }  // namespace vertebra::ui

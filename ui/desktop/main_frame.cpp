@@ -36,6 +36,7 @@
 #include "desktop_app.hpp"
 #include "command_ids.hpp"
 #include "day_sheet.hpp"
+#include "fees_dialog.hpp"
 #include "modules_dialog.hpp"
 #include "ui_text.hpp"
 
@@ -349,6 +350,8 @@ void MainFrame::build_menu() {
                    _("See which therapy modules run, and enable or disable them"));
     clinic->Append(kCmdUsers, _("&Users and roles...\tCtrl+Shift+U"),
                    _("Add users, give them a role, unlock locked accounts"));
+    clinic->Append(kCmdFees, _("&Fees and payers...\tCtrl+Shift+F"),
+                   _("The clinic's fee for each code from a date, and the payers' settings"));
 
     auto* help = new wxMenu;
     help->Append(kCmdShortcuts, _("&Keyboard shortcuts\tF1"));
@@ -653,6 +656,13 @@ void MainFrame::on_command(wxCommandEvent& e) {
     case kCmdUsers: {
         if (!require_user()) return;
         UsersDialog dlg(this, *session_.record, *user_);
+        dlg.ShowModal();
+        return;
+    }
+    case kCmdFees: {
+        if (!require_user()) return;
+        FeesDialog dlg(this, *session_.record->fees, *session_.modules, *user_,
+                       presenter_.today());
         dlg.ShowModal();
         return;
     }

@@ -1,4 +1,5 @@
 // The note editor's logic over NoteService and the visit biller.
+#include "vertebra/billing/clinic_fees.hpp"
 #include "vertebra/billing/note_charges.hpp"
 #include "vertebra/ui/note_editor_presenter.hpp"
 
@@ -203,8 +204,11 @@ BillingPreview NoteEditorPresenter::billing_preview(const std::string& payer) co
         return p;
     }
     try {
+        // Priced with the clinic's own fees in force on the visit's date.
+        const core::billing::ClinicFeeTable fees(r_.fees->all());
         core::billing::BillOptions options;
         options.payer = payer;
+        options.clinic_fees = &fees;
         const auto bill = core::billing::bill_visit(visit_json(), r_.modules, options);
         for (const auto& l : bill.result.lines) {
             PreviewLine line;

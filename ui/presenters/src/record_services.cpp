@@ -7,6 +7,7 @@
 #include <map>
 
 #include "vertebra/common/error.hpp"
+#include "vertebra/db/fee_repository.hpp"
 
 namespace vertebra::ui {
 
@@ -48,6 +49,7 @@ RecordServices::RecordServices(db::Database& db, core::Scheduler& sched,
             return note_schema(module_id, form_id);
         });
     auth = std::make_unique<core::AuthService>(*users, *audit);
+    fees = db::fee_repository(db);
 }
 
 RecordServices::~RecordServices() = default;

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "vertebra/auth/auth.hpp"
+#include "vertebra/billing/clinic_fees.hpp"
 #include "vertebra/db/database.hpp"
 #include "vertebra/notes/notes.hpp"
 #include "vertebra/plans/collaboration.hpp"
@@ -46,6 +47,8 @@ public:
     std::unique_ptr<core::plans::CollaborationService> collaboration;
     std::unique_ptr<core::NoteService> note_service;
     std::unique_ptr<core::AuthService> auth;
+    /// The clinic's own fees (billing previews, the "Fees and payers" screen).
+    std::unique_ptr<core::billing::FeeRepository> fees;
 };
 
 /// What the demo clinic's clinical record got on first run.

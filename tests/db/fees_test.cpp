@@ -333,6 +333,17 @@ TEST_P(FeeCliTest, RefusalsNameThePermissionOrTheField) {
     EXPECT_EQ(json::parse(cli({"--json", "fee", "history"}).out).size(), 0u);
     EXPECT_EQ(set("olga", good).code, 0);
     EXPECT_EQ(json::parse(cli({"--json", "fee", "history"}).out).size(), 1u);
+
+    // Text is data, never SQL: stored and shown exactly.
+    const std::string hostile = "'); DROP TABLE clinic_fees; -- \"Zoë\" 50% ✓";
+    r = set("olga", {"--code", "97140", "--cents", "0", "--from", "2027-02-01", "--reason",
+                     hostile});
+    ASSERT_EQ(r.code, 0) << r.err;
+    const json history = json::parse(cli({"--json", "fee", "history", "--code", "97140"}).out);
+    ASSERT_EQ(history.size(), 1u);
+    EXPECT_EQ(history[0]["reason"], hostile);
+    EXPECT_EQ(history[0]["cents_per_unit"], 0);
+    EXPECT_EQ(json::parse(cli({"--json", "fee", "history"}).out).size(), 2u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, FeeCliTest,

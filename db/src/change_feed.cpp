@@ -61,6 +61,10 @@ class PgChangeFeed final : public core::ChangeFeed {
 public:
     PgChangeFeed(std::string conninfo, std::string display)
         : conninfo_(std::move(conninfo)), display_(std::move(display)) {
+        // A listener only reads: without TCP keepalives a server that vanished (power cut,
+        // network) would never be noticed. About a minute instead.
+        if (conninfo_.find("keepalives") == std::string::npos)
+            conninfo_ += " keepalives=1 keepalives_idle=30 keepalives_interval=10 keepalives_count=3";
         // The first connection is made before returning, so nothing committed after this
         // constructor can be missed.
         start_connect();
@@ -147,7 +151,6 @@ private:
                         fail(PQerrorMessage(conn_));
                         return;
                     }
-                    PQflush(conn_);
                     state_ = State::Subscribing;
                 } else {
                     connect_wants_write_ = r == PGRES_POLLING_WRITING;
@@ -155,6 +158,15 @@ private:
                 continue;
             }
             case State::Subscribing: {
+                const int unsent = PQflush(conn_);  // non-blocking: the LISTEN may not be out yet
+                if (unsent < 0) {
+                    fail(PQerrorMessage(conn_));
+                    return;
+                }
+                if (unsent > 0) {
+                    if (!wait_fd(PQsocket(conn_), true, left)) return;
+                    continue;
+                }
                 if (!PQconsumeInput(conn_)) {
                     fail(PQerrorMessage(conn_));
                     return;

@@ -74,9 +74,11 @@ core::ModuleRegistry& module_registry(Context& ctx, bool require_database = true
 /// The user signed in with --user (login on first use, audited); throws PermissionDenied when
 /// no --user was given or the login fails (cmd_user.cpp).
 core::Principal& principal(Context& ctx);
-/// Who acts in the clinical commands (assess, outcome, plan): the user signed in with --user,
-/// else the login that opened the database (db::database_operator: "local:<os user>" on
-/// SQLite, the login role on PostgreSQL), so that they are checked and audited either way.
+/// Who acts in the clinical commands (assess, outcome, plan), the book (book, cancel, no-show,
+/// status, reschedule, appointments) and patient find: the user signed in with --user, else the
+/// login that opened the database (db::database_operator: "local:<os user>" on SQLite, the
+/// login role on PostgreSQL), so that they are checked and audited either way (patient add
+/// without --user is not yet: cmd_schedule.cpp).
 core::Principal& actor(Context& ctx);
 /// This workstation's host name, recorded in the audit log.
 std::string workstation_name();

@@ -23,13 +23,14 @@ db::Database& Context::database(bool migrated) {
 
 core::Scheduler& Context::scheduler() {
     if (!scheduler_) {
-        // A signed-in user (--user) books and reads the book with their permissions, audited.
-        const core::Principal* who = user.empty() ? nullptr : &principal(*this);
+        // Booking, cancelling, moving, status changes and reading the book are checked and
+        // audited as the signed-in user (--user), else as the login that opened the database
+        // (actor(): "local:<os user>" on SQLite, the login role on PostgreSQL). Sign in first:
+        // on PostgreSQL the connection is the user's.
+        const core::Principal* who = &actor(*this);
         scheduler_ = std::make_unique<core::Scheduler>(database().scheduling());
-        if (who) {
-            actor_audit_ = database().audit();
-            scheduler_->set_actor(who, actor_audit_.get());
-        }
+        actor_audit_ = database().audit();
+        scheduler_->set_actor(who, actor_audit_.get());
         // A disabled, failed or missing module's services cannot be booked. The plugins are
         // loaded only when a module's service is actually booked.
         scheduler_->set_service_guard(
@@ -43,8 +44,7 @@ core::Scheduler& Context::scheduler() {
                     booking_checks_ = std::make_unique<core::BookingChecks>(
                         module_registry(*this, false), database().scheduling(),
                         scheduler_->zone(),
-                        core::latest_assessment_records(
-                            *booking_assessments_, user.empty() ? nullptr : &principal(*this)));
+                        core::latest_assessment_records(*booking_assessments_, &actor(*this)));
                 }
                 return (*booking_checks_)(s, occurrences);
             });

@@ -123,9 +123,8 @@ plans::PlanService& service(Context& ctx) {
             std::move(hooks));
         rt.audit = db.audit();
         rt.care_team = db.notes();
+        // A plan's sessions are booked by the same actor: ctx.scheduler() acts as actor(ctx).
         rt.service->set_actor(&who, rt.audit.get(), rt.care_team.get());
-        // A plan's sessions are booked by the same actor (with --user the scheduler has it).
-        if (ctx.user.empty()) ctx.scheduler().set_actor(&who, rt.audit.get());
     }
     return *rt.service;
 }

@@ -63,8 +63,11 @@ void print_ids(const Context& ctx, const std::vector<Id>& ids) {
     }
 }
 
-/// Demographics as the signed-in user (checked and audited), or without --user with the
-/// database login's own rights (docs/security.md "Where it is enforced").
+/// Demographics, checked and audited as the signed-in user. Without --user a new patient is
+/// written with the database login's own rights and NOT audited yet: the insert and its
+/// patient.create entry are two transactions, so a failed audit write (full disk) would leave a
+/// created patient without its entry while the command reports failure (tests/db/
+/// disk_full_test.cpp). Searches are audited as actor(ctx) either way (decisions/0005).
 core::Id add_patient(Context& ctx, const core::Patient& p) {
     if (ctx.user.empty()) return ctx.database().scheduling().add_patient(p);
     const auto& who = principal(ctx);
@@ -73,8 +76,7 @@ core::Id add_patient(Context& ctx, const core::Patient& p) {
 }
 
 std::vector<core::Patient> find_patients(Context& ctx, const std::string& text, int limit) {
-    if (ctx.user.empty()) return ctx.database().scheduling().find_patients(text, limit);
-    const auto& who = principal(ctx);
+    const auto& who = actor(ctx);
     auto audit = ctx.database().audit();
     return core::PatientDirectory(ctx.database().scheduling(), *audit).find(who, text, limit);
 }

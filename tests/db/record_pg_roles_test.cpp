@@ -120,15 +120,18 @@ TEST_P(RecordPgRolesTest, SignedNoteRejectsUpdateAndDeleteWhoeverAsks) {
 TEST_P(RecordPgRolesTest, RowSecurityStopsForgeryAndDirectWrites) {
     auto tom = raw_as("tom");
     long long pat = pat_;
+    // SOCI binds by reference and runs the statement when the full expression ends, after its
+    // temporaries are gone: bound values must be named (ASan: stack-use-after-scope).
+    const std::string una_name = name("una"), tom_name = name("tom");
     // Cannot write a note in another therapist's name, nor for a patient outside the team.
     EXPECT_THROW((*tom << "INSERT INTO session_notes (patient_id, author, created_at, updated_at) "
                           "VALUES (:p, :a, now(), now())",
-                  soci::use(pat), soci::use(name("una"))),
+                  soci::use(pat), soci::use(una_name)),
                  soci::soci_error);
     long long bea = bea_;
     EXPECT_THROW((*tom << "INSERT INTO session_notes (patient_id, author, created_at, updated_at) "
                           "VALUES (:p, :a, now(), now())",
-                  soci::use(bea), soci::use(name("tom"))),
+                  soci::use(bea), soci::use(tom_name)),
                  soci::soci_error);
     // Una cannot touch Tom's draft: RLS makes it invisible, so nothing changes.
     auto una = raw_as("una");

@@ -21,6 +21,15 @@
 #include "screenshot.hpp"
 #include "vertebra/ui/day_sheet.hpp"
 
+// Loose bounds that catch a drawing regression in the normal (optimised) build. The figures
+// themselves are the benchmark's (tests/gui/bench, docs/benchmarks.md); a Debug build under
+// ASan+UBSan (tests/run-asan) draws several times slower, so there they are only printed.
+#if defined(__SANITIZE_ADDRESS__) || !defined(NDEBUG)
+constexpr bool kTimingBounds = false;
+#else
+constexpr bool kTimingBounds = true;
+#endif
+
 namespace vertebra::ui::testing {
 namespace {
 
@@ -52,7 +61,7 @@ TEST_F(GuiTest, WeekViewDrawsEveryAppointmentOfTheDemoWeekUnderTheBanner) {
     // slow on a loaded machine).
     f.calendar()->Refresh();
     f.calendar()->Update();
-    EXPECT_LT(f.calendar()->last_paint_ms(), 100.0);
+    if (kTimingBounds) EXPECT_LT(f.calendar()->last_paint_ms(), 100.0);
 
     ASSERT_NE(f.demo_banner(), nullptr);
     EXPECT_TRUE(f.demo_banner()->IsShownOnScreen());
@@ -111,8 +120,10 @@ TEST_F(GuiTest, BusyWeekOf300AppointmentsRepaintsWithinAFrame) {
     std::sort(ms.begin(), ms.end());
     std::printf("%d appointments: drawing the week %.1f ms, repaint median %.1f ms\n", blocks,
                 render_ms, ms[ms.size() / 2]);
-    EXPECT_LT(render_ms, 100.0);  // a week switch stays under 100 ms
-    EXPECT_LT(ms[ms.size() / 2], 16.0);
+    if (kTimingBounds) {
+        EXPECT_LT(render_ms, 100.0);  // a week switch stays under 100 ms
+        EXPECT_LT(ms[ms.size() / 2], 16.0);
+    }
     shoot(&f, "calendar-busy-week");
 }
 

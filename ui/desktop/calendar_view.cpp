@@ -551,7 +551,8 @@ void CalendarView::on_motion(wxMouseEvent& e) {
                                                    cell->minute - grab_offset_minutes_);
     SetToolTip(preview_->conflict ? wx(preview_->reason) : wxString());
     // The reason also goes to the status bar, where it stays readable while dragging.
-    if (auto* frame = wxDynamicCast(wxGetTopLevelParent(this), wxFrame); frame && frame->GetStatusBar())
+    if (auto* frame = dynamic_cast<wxFrame*>(wxGetTopLevelParent(this));
+        frame && frame->GetStatusBar())
         frame->SetStatusText(preview_->conflict ? wx(preview_->reason)
                                                 : wxString::Format(_("Move to %s"),
                                                                    wx(format_hhmm(static_cast<int>(

@@ -70,10 +70,12 @@ wxBitmap grab_window(wxWindow* w) {
     if (!w || !w->IsShownOnScreen()) return wxBitmap();
     w->Update();
     wxRect r = w->GetScreenRect();
-    if (auto* tlw = wxDynamicCast(w, wxTopLevelWindow)) {
+    // dynamic_cast, not wxDynamicCast: the macro static_casts to the target type before it checks,
+    // which is undefined for a dialog cast to wxFrame (UBSan: "downcast ... not a wxFrame").
+    if (auto* tlw = dynamic_cast<wxTopLevelWindow*>(w)) {
         // The client area with menu bar and status bar, without the window manager's frame.
         r = wxRect(tlw->ClientToScreen(wxPoint(0, 0)), tlw->GetClientSize());
-        if (auto* frame = wxDynamicCast(w, wxFrame); frame && frame->GetMenuBar()) {
+        if (auto* frame = dynamic_cast<wxFrame*>(w); frame && frame->GetMenuBar()) {
             wxWindow* mb = frame->GetMenuBar();
             const wxRect mr = mb->GetScreenRect();
             if (mr.height > 0 && mr.y < r.y) {

@@ -87,9 +87,23 @@ std::optional<std::vector<Id>> SchedulingRepositoryImpl::book_in_one_step(
         series_i = soci::i_ok;
     }
     db_.ensure_connected();
+    // Inside the caller's transaction (a booking and its audit entry, core's
+    // AuditRepository::atomically) a refused call must not abort that transaction: the caller
+    // then reads the book to name the problem. A savepoint keeps it usable.
+    const bool nested = db_.tx_depth > 0;
+    auto undo = [&] {
+        if (!nested) return;
+        try {
+            db_.sql << "ROLLBACK TO SAVEPOINT vertebra_book";
+            db_.sql << "RELEASE SAVEPOINT vertebra_book";
+        } catch (const soci::soci_error& e) {
+            rethrow_db_error(db_, e);
+        }
+    };
     std::string ids;
     try {
-        // One statement in autocommit: one round trip (SOCI sends it with PQexecParams).
+        if (nested) db_.sql << "SAVEPOINT vertebra_book";
+        // Alone, one statement in autocommit: one round trip (SOCI sends it with PQexecParams).
         db_.sql << "SELECT CAST(vertebra_book(CAST(:pat AS bigint), CAST(:prac AS bigint), "
                    "CAST(:room AS bigint), CAST(:svc AS bigint), CAST(:s AS bigint[]), "
                    "CAST(:e AS bigint[]), CAST(:notes AS text), CAST(:rrule AS text), "
@@ -97,7 +111,9 @@ std::optional<std::vector<Id>> SchedulingRepositoryImpl::book_in_one_step(
             soci::use(pat), soci::use(prac), soci::use(room, room_i), soci::use(svc, svc_i),
             soci::use(s_arr), soci::use(e_arr), soci::use(f.notes), soci::use(rrule, series_i),
             soci::use(local, series_i), soci::use(minutes, series_i), soci::into(ids);
+        if (nested) db_.sql << "RELEASE SAVEPOINT vertebra_book";
     } catch (const soci::postgresql_soci_error& e) {
+        undo();
         const std::string st = e.sqlstate();
         if (st == "VB404" || st == "VB422") return std::nullopt;  // the caller names it
         if (st == "VB409") {
@@ -118,6 +134,7 @@ std::optional<std::vector<Id>> SchedulingRepositoryImpl::book_in_one_step(
         }
         rethrow_db_error(db_, e);
     } catch (const soci::soci_error& e) {
+        undo();
         rethrow_db_error(db_, e);
     }
     auto out = parse_bigint_array(ids);

@@ -144,6 +144,10 @@ public:
         return record_write(db_, [&] { return append_audit(db_, event); });
     }
 
+    void atomically(const std::function<void()>& change) override {
+        in_write_transaction(db_, [&] { change(); });
+    }
+
     std::vector<AuditEntry> all() override { return select("", {}); }
 
     std::vector<AuditEntry> query(const core::AuditQuery& q) override {
@@ -393,17 +397,21 @@ public:
         });
     }
 
-    std::optional<std::pair<std::string, Instant>> active_break_glass(const std::string& user,
-                                                                      Instant now) override {
-        return record_read(db_, [&]() -> std::optional<std::pair<std::string, Instant>> {
+    std::optional<core::BreakGlassGrant> active_break_glass(const std::string& user,
+                                                            Instant now) override {
+        return record_read(db_, [&]() -> std::optional<core::BreakGlassGrant> {
             std::string reason;
-            long long end = 0, t = to_epoch(now);
+            long long end = 0, t = to_epoch(now), patient = 0;
+            soci::indicator pi = soci::i_null;
             db_.sql << "SELECT reason, " + db_.epoch("expires_at") +
-                           " FROM break_glass WHERE user_name = :u AND expires_at > " +
-                           db_.ts("t") + " ORDER BY expires_at DESC LIMIT 1",
-                soci::use(user), soci::use(t), soci::into(reason), soci::into(end);
+                           ", patient_id FROM break_glass WHERE user_name = :u AND expires_at > " +
+                           db_.ts("t") + " ORDER BY expires_at DESC, id DESC LIMIT 1",
+                soci::use(user), soci::use(t), soci::into(reason), soci::into(end),
+                soci::into(patient, pi);
             if (!db_.sql.got_data()) return std::nullopt;
-            return std::make_pair(reason, from_epoch(end));
+            return core::BreakGlassGrant{
+                reason, from_epoch(end),
+                pi == soci::i_ok ? std::optional<core::Id>(patient) : std::nullopt};
         });
     }
 

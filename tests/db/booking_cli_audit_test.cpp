@@ -86,9 +86,9 @@ TEST_P(BookingCliAuditTest, BookingAndPatientLookupWithoutUserAreAuditedAsTheDat
         EXPECT_FALSE(e["workstation"].get<std::string>().empty()) << e.dump();
         ++seen[e["action"].get<std::string>()];
     }
-    // `patient add` without --user is not audited yet (its insert and entry are not one
-    // transaction: decisions/0005); with --user it is (clinical_booking_test).
-    EXPECT_EQ(seen, (std::map<std::string, int>{{"appointment.book", 1},
+    // `patient add` is audited too: the patient and its entry are one transaction.
+    EXPECT_EQ(seen, (std::map<std::string, int>{{"patient.create", 1},
+                                                {"appointment.book", 1},
                                                 {"appointment.move", 1},
                                                 {"appointment.status", 1},
                                                 {"schedule.read", 1},

@@ -8,6 +8,7 @@
 
 #include "record_fixture.hpp"
 #include "vertebra/plans/plan_service.hpp"
+#include "vertebra/scheduling/hours_spec.hpp"
 
 namespace vertebra::testing {
 namespace {
@@ -191,6 +192,8 @@ TEST_P(PlanPermissionsTest, TherapistOutsideTheCareTeamIsRefusedUntilBreakGlass)
     eve_seat.auth->break_glass(eve_seat.who, "covering for Tom: acute flare", pat_, wall_now());
     EXPECT_EQ(eve.plan(plan).id, plan);
     EXPECT_EQ(eve.observations(pat_).size(), 1u);
+    // The grant names Pat: Bea's record stays closed.
+    expect_error([&] { eve.observations(bea_); }, denied, "not on the care team of patient #");
     eve.record_outcome(nrs(pat_, 7));
     int marked = 0;
     for (const auto& e : admin_->audit()->all()) {
@@ -239,6 +242,57 @@ TEST_P(PlanPermissionsTest, TasksFollowTheCareTeamAndTheirReadsAreAudited) {
     const auto seen = audited({"task.", "plan.read"});
     EXPECT_EQ(seen.count("task.create tom " + std::to_string(pat_)), 1u);
     EXPECT_EQ(seen.count("plan.read tom " + std::to_string(pat_)), 1u);
+}
+
+TEST_P(PlanPermissionsTest, AClinicalChangeWhoseAuditEntryCannotBeWrittenIsNotStored) {
+    // The entry and the change are one transaction: with the log refusing inserts (in the
+    // database, as a full disk would), nothing of the record changes.
+    // So that the plan can be booked: working hours, and someone for its massage sessions.
+    const auto hours = core::parse_weekly_hours("Mon-Fri 08:00-18:00");
+    for (auto pr : admin_->scheduling().practitioners())
+        if (pr.id == tom_prac_) {
+            pr.hours = hours;
+            admin_->scheduling().update_practitioner(pr);
+        }
+    core::Practitioner masseur;
+    masseur.name = "Max Roth";
+    masseur.disciplines = {"massage"};
+    masseur.hours = hours;
+    admin_->scheduling().add_practitioner(masseur);
+    auto& tom = svc("tom");
+    const Id plan = make_plan("tom", pat_);
+    auto& library = svc("admin", false);  // reads without an actor, so without audit
+    const int version = library.plan(plan).version();
+    break_audit_log();
+    const std::string refused = "audit log refused (test)";
+    expect_error_text([&] { tom.record_assessment(assessment(pat_)); }, refused);
+    expect_error_text([&] { tom.record_outcome(nrs(pat_, 6)); }, refused);
+    expect_error_text([&] { make_plan("tom", pat_); }, refused);
+    expect_error_text([&] { tom.set_status(plan, plans::PlanStatus::Active, name("tom")); },
+                      refused);
+    plans::ScheduleOptions opt;
+    opt.from = parse_local_date("2027-01-18", "from");
+    expect_error_text([&] { tom.book_schedule(plan, opt, name("tom")); }, refused);
+
+    EXPECT_FALSE(library.latest_assessment(pat_));
+    EXPECT_TRUE(library.observations(pat_).empty());
+    EXPECT_EQ(library.plans_for_patient(pat_).size(), 1u);
+    EXPECT_EQ(library.plan(plan).version(), version);
+    EXPECT_EQ(library.plan(plan).status, plans::PlanStatus::Draft);
+    EXPECT_TRUE(admin_->plans()->plan_appointments(plan).empty());
+
+    mend_audit_log();
+    tom.set_status(plan, plans::PlanStatus::Active, name("tom"));
+    EXPECT_EQ(library.plan(plan).status, plans::PlanStatus::Active);
+    const auto booked = tom.book_schedule(plan, opt, name("tom"));
+    ASSERT_TRUE(booked.booked()) << "the plan could not be booked at all, so the refusal above "
+                                    "proved nothing: "
+                                 << nlohmann::json(booked).dump();
+    EXPECT_EQ(admin_->plans()->plan_appointments(plan).size(), booked.appointment_ids.size());
+    EXPECT_EQ(audited({"plan.change", "plan.schedule"}),
+              (std::multiset<std::string>{"plan.change tom " + std::to_string(pat_),
+                                          "plan.schedule tom " + std::to_string(pat_)}));
+    EXPECT_TRUE(core::verify_audit_chain(admin_->audit()->all()).intact);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, PlanPermissionsTest,

@@ -140,6 +140,29 @@ protected:
         return std::make_unique<soci::session>(*soci::factory_postgresql(), url.conninfo);
     }
 
+    /// Makes every insert into audit_log fail in the database itself, as a full disk or a lost
+    /// connection between a change and its entry would (PostgreSQL: SQLSTATE 53100, disk full).
+    void break_audit_log() {
+        auto s = raw_admin();
+        if (GetParam() == Kind::SQLite) {
+            *s << "CREATE TRIGGER vertebra_test_audit_refused BEFORE INSERT ON audit_log "
+                  "BEGIN SELECT RAISE(ABORT, 'audit log refused (test)'); END";
+            return;
+        }
+        *s << "CREATE OR REPLACE FUNCTION vertebra_test_audit_refused() RETURNS trigger "
+              "LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit log refused (test)' "
+              "USING ERRCODE = '53100'; END $$";
+        *s << "CREATE TRIGGER vertebra_test_audit_refused BEFORE INSERT ON audit_log "
+              "FOR EACH ROW EXECUTE FUNCTION vertebra_test_audit_refused()";
+    }
+    void mend_audit_log() {
+        auto s = raw_admin();
+        if (GetParam() == Kind::SQLite)
+            *s << "DROP TRIGGER vertebra_test_audit_refused";
+        else
+            *s << "DROP TRIGGER vertebra_test_audit_refused ON audit_log";
+    }
+
     core::Id signed_note(const std::string& text) {
         auto& tom = seat("tom");
         core::NoteContent c;
@@ -155,6 +178,17 @@ protected:
     core::Id tom_prac_ = 0, una_prac_ = 0, pat_ = 0, bea_ = 0, appt_ = 0, bea_appt_ = 0;
     std::map<std::string, std::unique_ptr<Seat>> seats_;
 };
+
+/// Runs `f`, expecting a vertebra::Error whose message contains `text`.
+template <typename F>
+void expect_error_text(F&& f, const std::string& text) {
+    try {
+        f();
+        ADD_FAILURE() << "expected an error containing '" << text << "'";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find(text), std::string::npos) << e.what();
+    }
+}
 
 /// Runs `f`, expecting vertebra::Error of `kind` whose message contains `text`.
 template <typename F>

@@ -143,6 +143,33 @@ TEST_P(RecordServicesTest, BreakGlassNeedsPermissionAndReasonAndIsAudited) {
     EXPECT_TRUE(read);
 }
 
+TEST_P(RecordServicesTest, BreakGlassForOnePatientReachesOnlyThatPatient) {
+    const auto now = wall_now();
+    const core::Id pat_note = signed_note("Pat's history");
+    auto& una = seat("una");
+    core::NoteContent c;
+    c.text = "Bea's history";
+    const core::Id bea_note = una.service->create_for_appointment(una.who, bea_appt_, c, now);
+    una.service->sign(una.who, bea_note, now);
+
+    auto& eve = seat("eve");
+    eve.auth->break_glass(eve.who, "Pat collapsed in the waiting room", pat_, now);
+    EXPECT_EQ(eve.service->read(eve.who, pat_note, now).content.text, "Pat's history");
+    expect_error([&] { eve.service->read(eve.who, bea_note, now); },
+                 ErrorKind::PermissionDenied, "not on the care team of patient #");
+    // Signing in again finds the same limited grant in the database.
+    auto again = connect("eve");
+    again->who = again->auth->login(name("eve"), "eve-pw", "test-host", now);
+    ASSERT_TRUE(again->who.in_break_glass(now));
+    EXPECT_EQ(again->who.break_glass_patient, pat_);
+    EXPECT_EQ(again->service->read(again->who, pat_note, now).content.text, "Pat's history");
+    expect_error([&] { again->service->read(again->who, bea_note, now); },
+                 ErrorKind::PermissionDenied, "not on the care team");
+    // A grant without a patient reaches everyone.
+    eve.auth->break_glass(eve.who, "mass casualty drill, all records", std::nullopt, now);
+    EXPECT_EQ(eve.service->read(eve.who, bea_note, now).content.text, "Bea's history");
+}
+
 TEST_P(RecordServicesTest, RepeatedFailedLoginsLockTheAccountUntilAnOwnerUnlocks) {
     auto& olga = seat("olga");
     auto s = olga.auth->settings();

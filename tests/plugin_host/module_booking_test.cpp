@@ -1,4 +1,5 @@
 // Disabling a module refuses booking its services, and the choice survives a restart (SQLite).
+#include <cstdlib>
 #include <filesystem>
 
 #include <gtest/gtest.h>
@@ -39,9 +40,11 @@ struct App {
 class ModuleBookingTest : public ::testing::Test {
 protected:
     void SetUp() override {
-        dir_ = fs::temp_directory_path() /
-               ("vertebra_module_booking_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()));
-        fs::remove_all(dir_);
+        // A directory of its own: ctest runs these tests as parallel processes, and a name
+        // derived from gtest's random seed (the clock) was shared by two of them in CI.
+        std::string tmpl = (fs::temp_directory_path() / "vertebra_module_booking_XXXXXX").string();
+        ASSERT_NE(::mkdtemp(tmpl.data()), nullptr) << "mkdtemp " << tmpl;
+        dir_ = tmpl;
         url_ = "sqlite:" + (dir_ / "clinic.db").string();
         App app(url_);
         auto& repo = app.db->scheduling();

@@ -32,6 +32,15 @@ public:
     }
     std::vector<AuditEntry> all() override { return {}; }
     std::vector<AuditEntry> query(const AuditQuery&) override { return {}; }
+    void atomically(const std::function<void()>& change) override {
+        const auto before = events.size();
+        try {
+            change();
+        } catch (...) {
+            events.resize(before);  // in memory, the log is all there is to roll back
+            throw;
+        }
+    }
     std::vector<AuditEvent> events;
 };
 

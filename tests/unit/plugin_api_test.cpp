@@ -1,4 +1,5 @@
 // Plugin API pure parts: form validation, schema and workflow checks, rule data, plugin.json.
+#include <cstdlib>
 #include <fstream>
 
 #include <gtest/gtest.h>
@@ -251,9 +252,9 @@ INSTANTIATE_TEST_SUITE_P(
     [](const auto& test_info) { return std::string(test_info.param.name); });
 
 TEST(RuleDataTest, LoadsADirectoryAndChecksNamesMatchFiles) {
-    const auto dir = std::filesystem::temp_directory_path() / "vertebra_rule_data_test";
-    std::filesystem::remove_all(dir);
-    std::filesystem::create_directories(dir);
+    std::string tmpl = (std::filesystem::temp_directory_path() / "vertebra_rule_data_XXXXXX").string();
+    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr) << "mkdtemp " << tmpl;
+    const std::filesystem::path dir = tmpl;
     std::ofstream(dir / "fees.json") << fees_json().dump();
     std::ofstream(dir / "README.txt") << "ignored";
     const RuleData data = RuleData::load_dir(dir);

@@ -63,14 +63,11 @@ void print_ids(const Context& ctx, const std::vector<Id>& ids) {
     }
 }
 
-/// Demographics, checked and audited as the signed-in user. Without --user a new patient is
-/// written with the database login's own rights and NOT audited yet: the insert and its
-/// patient.create entry are two transactions, so a failed audit write (full disk) would leave a
-/// created patient without its entry while the command reports failure (tests/db/
-/// disk_full_test.cpp). Searches are audited as actor(ctx) either way (decisions/0005).
+/// Demographics, checked and audited as actor(ctx): the signed-in user, or without --user the
+/// database operator (decisions/0005). A new patient and its patient.create entry are one
+/// transaction, so a failed audit write (full disk) leaves neither (tests/db/disk_full_test.cpp).
 core::Id add_patient(Context& ctx, const core::Patient& p) {
-    if (ctx.user.empty()) return ctx.database().scheduling().add_patient(p);
-    const auto& who = principal(ctx);
+    const auto& who = actor(ctx);  // without --user: the database operator, audited too
     auto audit = ctx.database().audit();
     return core::PatientDirectory(ctx.database().scheduling(), *audit).add(who, p);
 }

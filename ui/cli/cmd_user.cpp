@@ -91,7 +91,7 @@ db::Database& open_database(Context& ctx) {
         const std::string m = e.what();
         if (m.find("password authentication failed") != std::string::npos ||
             m.find("not permitted to log in") != std::string::npos ||
-            m.find("does not exist") != std::string::npos && m.find("role") != std::string::npos)
+            (m.find("does not exist") != std::string::npos && m.find("role") != std::string::npos))
             throw Error(ErrorKind::PermissionDenied,
                         "login failed: the database refused " + ctx.user +
                             " (wrong password, unknown or locked account)");
@@ -283,8 +283,9 @@ void register_user_commands(CLI::App& app, Context& ctx) {
         std::optional<core::Id> patient;
         if (bargs->patient) patient = *bargs->patient;
         auth(ctx).break_glass(who, bargs->reason, patient, now());
-        std::cout << "break-glass access for " << who.name << " until "
-                  << format_utc(*who.break_glass_until) << "\n";
+        std::cout << "break-glass access for " << who.name
+                  << (patient ? " to patient #" + std::to_string(*patient) : std::string())
+                  << " until " << format_utc(*who.break_glass_until) << "\n";
     });
 }
 

@@ -191,8 +191,9 @@ Principal AuthService::login(const std::string& name, const std::string& passwor
     p.practitioner_id = user->practitioner_id;
     p.workstation = workstation;
     if (auto bg = users_.active_break_glass(name, now)) {
-        p.break_glass_reason = bg->first;
-        p.break_glass_until = bg->second;
+        p.break_glass_reason = bg->reason;
+        p.break_glass_until = bg->until;
+        p.break_glass_patient = bg->patient_id;
     }
     return p;
 }
@@ -288,6 +289,7 @@ void AuthService::break_glass(Principal& who, const std::string& reason,
     users_.start_break_glass(who.name, reason, patient_id, until, e);
     who.break_glass_reason = reason;
     who.break_glass_until = until;
+    who.break_glass_patient = patient_id;
 }
 
 }  // namespace vertebra::core

@@ -159,7 +159,7 @@ void NoteService::validate(NoteContent& c, std::optional<Id> appointment_id) {
 
 void NoteService::require_care_team(const Principal& who, Id patient_id, Instant now) {
     if (notes_.on_care_team(who.name, patient_id)) return;
-    if (who.in_break_glass(now)) return;
+    if (who.break_glass_covers(now, patient_id)) return;
     throw Error(ErrorKind::PermissionDenied,
                 "permission denied: " + who.name + " is not on the care team of patient #" +
                     std::to_string(patient_id) + " (lacks note.read for this patient)");
@@ -291,7 +291,7 @@ SessionNote NoteService::read(const Principal& who, Id note_id, Instant now) {
     if (!st) throw not_found("note #" + std::to_string(note_id));
     const bool own = st->author == who.name;
     const bool team = own || notes_.on_care_team(who.name, st->patient_id);
-    if (!team && !who.in_break_glass(now))
+    if (!team && !who.break_glass_covers(now, st->patient_id))
         throw Error(ErrorKind::PermissionDenied,
                     "permission denied: " + who.name + " is not on the care team of patient #" +
                         std::to_string(st->patient_id) + " (lacks note.read for this patient)");

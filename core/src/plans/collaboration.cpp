@@ -63,7 +63,8 @@ std::string CollaborationService::require_clinical(const Principal& who, Id pati
                                                    Instant now, Permission p) {
     require(who, p);
     if (who.database_operator || s_.notes.on_care_team(who.name, patient_id)) return {};
-    if (who.in_break_glass(now)) return "break-glass: " + who.break_glass_reason.value_or("");
+    if (who.break_glass_covers(now, patient_id))
+        return "break-glass: " + who.break_glass_reason.value_or("");
     throw Error(ErrorKind::PermissionDenied,
                 "permission denied: " + who.name + " is not on the care team of patient #" +
                     std::to_string(patient_id) + " (lacks " + to_string(p) +

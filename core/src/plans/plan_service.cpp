@@ -101,7 +101,8 @@ std::string PlanService::authorize(Permission p, std::optional<Id> patient) {
     if (!patient || who->database_operator) return {};
     if (actor_.care_team && actor_.care_team->on_care_team(who->name, *patient)) return {};
     // Emergency access lifts the care-team limit, and says so in the audit log.
-    if (who->in_break_glass(now())) return "break-glass: " + who->break_glass_reason.value_or("");
+    if (who->break_glass_covers(now(), *patient))
+        return "break-glass: " + who->break_glass_reason.value_or("");
     throw Error(ErrorKind::PermissionDenied,
                 "permission denied: " + who->name + " is not on the care team of patient #" +
                     std::to_string(*patient) + " (lacks " + to_string(p) + " for this patient)");
@@ -138,9 +139,13 @@ Id PlanService::record_assessment(Assessment a) {
         outcomes::validate_observation(o, hooks_.outcome_config ? *hooks_.outcome_config
                                                                 : outcomes::default_outcome_config());
     }
-    const Id id = assessments_.add_assessment(a);
-    audit("assessment.create", a.patient_id, "assessment:" + std::to_string(id),
-          a.baseline.empty() ? "" : std::to_string(a.baseline.size()) + " baseline scores", bg);
+    Id id = 0;
+    plans_.atomically([&] {  // the record and its audit entry: both or neither
+        id = assessments_.add_assessment(a);
+        audit("assessment.create", a.patient_id, "assessment:" + std::to_string(id),
+              a.baseline.empty() ? "" : std::to_string(a.baseline.size()) + " baseline scores",
+              bg);
+    });
     return id;
 }
 
@@ -179,11 +184,14 @@ Id PlanService::record_outcome(outcomes::Observation o) {
                 break;
             }
     }
-    const Id id = outcomes_.add_observation(o);
-    audit("outcome.create", o.patient_id, "outcome:" + std::to_string(id),
-          fmt::format("{} {}{}", outcomes::to_string(o.measure), o.value,
-                      o.plan_id ? fmt::format(", plan #{}", *o.plan_id) : std::string()),
-          bg);
+    Id id = 0;
+    plans_.atomically([&] {
+        id = outcomes_.add_observation(o);
+        audit("outcome.create", o.patient_id, "outcome:" + std::to_string(id),
+              fmt::format("{} {}{}", outcomes::to_string(o.measure), o.value,
+                          o.plan_id ? fmt::format(", plan #{}", *o.plan_id) : std::string()),
+              bg);
+    });
     return id;
 }
 
@@ -235,9 +243,13 @@ Id PlanService::create_from_template(const PlanTemplate& t, Id patient_id, Local
     in.practitioner_for_role = assign;
     in.checks = checks(in.assessment);
     TreatmentPlan p = instantiate_template(t, in, author(who));
-    const Id id = plans_.add_plan(p);
-    audit("plan.create", patient_id, "plan:" + std::to_string(id),
-          "template " + t.id + (a ? ", assessment #" + std::to_string(a->id) : std::string()), bg);
+    Id id = 0;
+    plans_.atomically([&] {
+        id = plans_.add_plan(p);
+        audit("plan.create", patient_id, "plan:" + std::to_string(id),
+              "template " + t.id + (a ? ", assessment #" + std::to_string(a->id) : std::string()),
+              bg);
+    });
     return id;
 }
 
@@ -309,10 +321,13 @@ Id PlanService::add_component(Id plan_id, PlanComponent c, const std::string& wh
     std::optional<Assessment> a;
     if (p.assessment_id) a = assessments_.assessment(*p.assessment_id);
     Id id = plans::add_component(p, std::move(c), checks(a ? &*a : nullptr), by, std::move(acks));
-    save(p, expected);
-    audit("plan.change", p.patient_id, "plan:" + std::to_string(plan_id),
-          "component #" + std::to_string(id) + " added; version " + std::to_string(p.version()),
-          bg);
+    plans_.atomically([&] {
+        save(p, expected);
+        audit("plan.change", p.patient_id, "plan:" + std::to_string(plan_id),
+              "component #" + std::to_string(id) + " added; version " +
+                  std::to_string(p.version()),
+              bg);
+    });
     return id;
 }
 
@@ -323,9 +338,11 @@ void PlanService::acknowledge(Id plan_id, Id component_id, const std::string& ru
     const std::string bg = authorize(Permission::AssessmentWrite, p.patient_id);
     const int expected = p.version();
     plans::acknowledge(p, component_id, rule, reason, author(who));
-    save(p, expected);
-    audit("plan.change", p.patient_id, "plan:" + std::to_string(plan_id),
-          "acknowledged " + rule + " on component #" + std::to_string(component_id), bg);
+    plans_.atomically([&] {
+        save(p, expected);
+        audit("plan.change", p.patient_id, "plan:" + std::to_string(plan_id),
+              "acknowledged " + rule + " on component #" + std::to_string(component_id), bg);
+    });
 }
 
 void PlanService::set_status(Id plan_id, PlanStatus status, const std::string& who) {
@@ -335,9 +352,11 @@ void PlanService::set_status(Id plan_id, PlanStatus status, const std::string& w
     const int expected = p.version();
     plans::set_status(p, status, author(who));
     if (p.version() == expected) return;  // already in that status
-    save(p, expected);
-    audit("plan.change", p.patient_id, "plan:" + std::to_string(plan_id),
-          std::string("status ") + to_string(status), bg);
+    plans_.atomically([&] {
+        save(p, expected);
+        audit("plan.change", p.patient_id, "plan:" + std::to_string(plan_id),
+              std::string("status ") + to_string(status), bg);
+    });
 }
 
 FirstFreeSlot PlanService::free_slot(Id patient_id, LocalDate from) {
@@ -455,8 +474,9 @@ PlanBooking PlanService::book_schedule(Id plan_id, const ScheduleOptions& option
         }
     }
     if (!out.conflicts.empty()) return out;
-    // The appointments and their links to the plan are one transaction: a failure in between
-    // (a lost race, a dropped connection) leaves neither.
+    // The appointments, their links to the plan, the plan version recording them and the audit
+    // entries are one transaction: a failure in between (a lost race, a dropped connection, a
+    // full disk) leaves none of them.
     try {
         plans_.atomically([&] {
             out.appointment_ids = scheduler_.commit(batch);
@@ -466,6 +486,23 @@ PlanBooking PlanService::book_schedule(Id plan_id, const ScheduleOptions& option
                 links.push_back({p.id, b.component_id, out.appointment_ids[i], b.session_number});
             }
             plans_.link_appointments(links);
+
+            const Author by = author(who);
+            PlanVersion v;
+            v.author = by.name;
+            v.at = by.at;
+            v.summary = fmt::format("booked {} sessions from {}", out.appointment_ids.size(),
+                                    format_date(options.from));
+            for (std::size_t i = 0; i < out.appointment_ids.size(); ++i) {
+                const auto& b = out.schedule.bookings[i];
+                v.changes.push_back(fmt::format("appointment {}: component #{} session {} at {}",
+                                                out.appointment_ids[i], b.component_id,
+                                                b.session_number,
+                                                date::format("%Y-%m-%d %H:%M", b.start)));
+            }
+            const std::string summary = v.summary;
+            record_version(plan_id, p, expected, std::move(v));
+            audit("plan.schedule", p.patient_id, "plan:" + std::to_string(plan_id), summary, bg);
         });
     } catch (const Error& e) {
         out.appointment_ids.clear();
@@ -473,29 +510,12 @@ PlanBooking PlanService::book_schedule(Id plan_id, const ScheduleOptions& option
         out.conflicts.push_back(e.what());
         return out;
     }
-
-    const Author by = author(who);
-    PlanVersion v;
-    v.author = by.name;
-    v.at = by.at;
-    v.summary = fmt::format("booked {} sessions from {}", out.appointment_ids.size(),
-                            format_date(options.from));
-    for (std::size_t i = 0; i < out.appointment_ids.size(); ++i) {
-        const auto& b = out.schedule.bookings[i];
-        v.changes.push_back(fmt::format("appointment {}: component #{} session {} at {}",
-                                        out.appointment_ids[i], b.component_id, b.session_number,
-                                        date::format("%Y-%m-%d %H:%M", b.start)));
-    }
-    const Id patient = p.patient_id;
-    const std::string summary = v.summary;
-    record_version(plan_id, std::move(p), expected, std::move(v));
-    audit("plan.schedule", patient, "plan:" + std::to_string(plan_id), summary, bg);
     return out;
 }
 
 void PlanService::record_version(Id plan_id, TreatmentPlan p, int expected, PlanVersion v) {
-    // The change is in the book already: if someone changed the plan meanwhile, record it on top
-    // of their version rather than fail.
+    // The change is written (in the caller's transaction): if someone changed the plan
+    // meanwhile, record it on top of their version rather than fail.
     for (int attempt = 0;; ++attempt) {
         v.number = p.version() + 1;
         p.versions.push_back(v);
@@ -611,15 +631,6 @@ PlanReflow PlanService::move_session(Id plan_id, Id appointment_id, LocalTime ne
         a.end = a.start + length;
         batch.updates.push_back(a);
     }
-    try {
-        scheduler_.commit(batch);
-    } catch (const Error& e) {
-        if (e.kind() != ErrorKind::Conflict) throw;
-        out.problems.push_back(e.what());
-        return out;
-    }
-    out.applied = true;
-
     const Author by = author(who);
     PlanVersion v;
     v.author = by.name;
@@ -630,10 +641,20 @@ PlanReflow PlanService::move_session(Id plan_id, Id appointment_id, LocalTime ne
         v.changes.push_back(fmt::format("appointment {} (session {}): {} -> {}", m.appointment_id,
                                         m.session_number, date::format("%Y-%m-%d %H:%M", m.from),
                                         date::format("%Y-%m-%d %H:%M", m.to)));
-    const Id patient = p.patient_id;
-    const std::string summary = v.summary;
-    record_version(plan_id, std::move(p), expected, std::move(v));
-    audit("plan.schedule", patient, "plan:" + std::to_string(plan_id), summary, bg);
+    // The moves, the plan version and the audit entries: all or nothing.
+    try {
+        plans_.atomically([&] {
+            scheduler_.commit(batch);
+            const std::string summary = v.summary;
+            record_version(plan_id, p, expected, v);
+            audit("plan.schedule", p.patient_id, "plan:" + std::to_string(plan_id), summary, bg);
+        });
+    } catch (const Error& e) {
+        if (e.kind() != ErrorKind::Conflict) throw;
+        out.problems.push_back(e.what());
+        return out;
+    }
+    out.applied = true;
     return out;
 }
 

@@ -4,9 +4,13 @@ namespace vertebra::core {
 
 Id PatientDirectory::add(const Principal& who, const Patient& p) {
     require(who, Permission::PatientWrite);
-    const Id id = repo_.add_patient(p);
-    audit_.append(AuditEvent{who.name, id, "patient.create", "patient:" + std::to_string(id),
-                             who.workstation, ""});
+    Id id = 0;
+    // The patient and the entry saying who created it: both or neither.
+    audit_.atomically([&] {
+        id = repo_.add_patient(p);
+        audit_.append(AuditEvent{who.name, id, "patient.create", "patient:" + std::to_string(id),
+                                 who.workstation, ""});
+    });
     return id;
 }
 

@@ -206,6 +206,28 @@ void Scheduler::audit(const char* action, Id patient, const std::vector<Id>& ids
     audit_->append(AuditEvent{actor_->name, patient, action, object, actor_->workstation, detail});
 }
 
+void Scheduler::recorded(const std::function<void()>& change) {
+    if (actor_ && audit_)
+        audit_->atomically(change);
+    else
+        change();
+}
+
+std::vector<Id> Scheduler::write(const AppointmentBatch& batch, const char* action, Id patient,
+                                 std::vector<Id> ids, const std::string& detail) {
+    try {
+        recorded([&] {
+            auto inserted = repo_.commit_appointments(batch);
+            if (ids.empty()) ids = std::move(inserted);
+            if (!ids.empty()) audit(action, patient, ids, detail);
+        });
+    } catch (const BookingConflict& c) {
+        // Outside the transaction, now rolled back: naming the other appointment reads the book.
+        rethrow_conflict(c, batch);
+    }
+    return ids;
+}
+
 AppointmentBatch Scheduler::prepare_booking(const BookingRequest& req) {
     authorize(Permission::ScheduleWrite);
     AppointmentBatch batch = build_batch(req);
@@ -320,14 +342,8 @@ void Scheduler::apply_booking_check(const Service& service, const BookingRequest
 
 std::vector<Id> Scheduler::commit(const AppointmentBatch& batch) {
     authorize(Permission::ScheduleWrite);
-    try {
-        auto ids = repo_.commit_appointments(batch);
-        if (!batch.inserts.empty())
-            audit("appointment.book", batch.inserts.front().patient_id, ids);
-        return ids;
-    } catch (const BookingConflict& c) {
-        rethrow_conflict(c, batch);
-    }
+    if (batch.inserts.empty()) return write(batch, "appointment.book", 0);  // nothing to audit
+    return write(batch, "appointment.book", batch.inserts.front().patient_id);
 }
 
 std::vector<Id> Scheduler::book(const BookingRequest& req, std::vector<BookingFinding>* findings) {
@@ -344,10 +360,12 @@ std::vector<Id> Scheduler::book(const BookingRequest& req, std::vector<BookingFi
     AppointmentBatch batch = build_batch(req, false);
     if (findings) *findings = batch.findings;
     try {
-        if (auto ids = repo_.book_in_one_step(batch)) {
-            audit("appointment.book", req.patient_id, *ids);
-            return *ids;
-        }
+        std::optional<std::vector<Id>> ids;
+        recorded([&] {
+            ids = repo_.book_in_one_step(batch);
+            if (ids) audit("appointment.book", req.patient_id, *ids);
+        });
+        if (ids) return *ids;
     } catch (const BookingConflict& c) {
         rethrow_conflict(c, batch);
     }
@@ -390,9 +408,7 @@ std::vector<Id> Scheduler::cancel(Id id, const std::string& reason, bool followi
         batch.updates.push_back(r);
         ids.push_back(r.id);
     }
-    repo_.commit_appointments(batch);
-    audit("appointment.cancel", a.patient_id, ids, reason);
-    return ids;
+    return write(batch, "appointment.cancel", a.patient_id, ids, reason);
 }
 
 void Scheduler::no_show(Id id) { set_status(id, AppointmentStatus::NoShow); }
@@ -414,8 +430,7 @@ void Scheduler::set_status(Id id, AppointmentStatus to) {
     a.status = to;
     AppointmentBatch batch;
     batch.updates.push_back(a);
-    repo_.commit_appointments(batch);
-    audit("appointment.status", a.patient_id, {id}, to_string(to));
+    write(batch, "appointment.status", a.patient_id, {id}, to_string(to));
 }
 
 std::vector<Id> Scheduler::reschedule(Id id, LocalTime new_start, std::optional<int> mins,
@@ -459,11 +474,10 @@ std::vector<Id> Scheduler::reschedule(Id id, LocalTime new_start, std::optional<
     precheck_conflicts(rows);
     AppointmentBatch batch;
     batch.updates = rows;
-    commit(batch);
     std::vector<Id> ids;
     for (const auto& r : rows) ids.push_back(r.id);
-    audit("appointment.move", a.patient_id, ids, zone_.format_short(rows.front().start));
-    return ids;
+    return write(batch, "appointment.move", a.patient_id, ids,
+                 zone_.format_short(rows.front().start));
 }
 
 std::vector<Appointment> Scheduler::appointments_between(LocalDate from, int days,

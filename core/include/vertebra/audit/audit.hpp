@@ -1,6 +1,7 @@
 // Tamper-evident audit log: entries hash-chained to their predecessor, verification and reports.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -76,8 +77,14 @@ std::string audit_csv(const std::vector<AuditEntry>& entries);
 class AuditRepository {
 public:
     virtual ~AuditRepository() = default;
-    /// Appends one entry (own transaction) and returns its seq.
+    /// Appends one entry (own transaction, or a savepoint of the caller's) and returns its seq.
     virtual std::int64_t append(const AuditEvent& event) = 0;
+    /// Runs `change` as one write transaction on the log's connection, which every repository
+    /// of the same database shares: a change and the entries appended inside `change` are
+    /// stored together or not at all (a full disk or a lost connection between them leaves
+    /// neither). Nests inside a transaction already open (savepoint). Services that audit a
+    /// change must be given repositories of one database.
+    virtual void atomically(const std::function<void()>& change) = 0;
     /// Every entry in seq order (for verification).
     virtual std::vector<AuditEntry> all() = 0;
     virtual std::vector<AuditEntry> query(const AuditQuery& q) = 0;

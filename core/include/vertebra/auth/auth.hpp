@@ -70,9 +70,11 @@ struct Principal {
     std::set<Role> roles;
     std::optional<Id> practitioner_id;
     std::string workstation;
-    /// Set while emergency access is active: the reason given, and when it ends.
+    /// Set while emergency access is active: the reason given, when it ends, and the patient it
+    /// was granted for (none: every patient).
     std::optional<std::string> break_glass_reason;
     std::optional<Instant> break_glass_until;
+    std::optional<Id> break_glass_patient;
     /// Not a clinic user: the login that opened the database itself (vertebra-cli without
     /// --user, db::database_operator()). Its roles come from that login; no care team narrows
     /// it (the file's owner, or a superuser or owner of the database, reads every row anyway).
@@ -82,6 +84,11 @@ struct Principal {
     bool has(Permission p) const;
     bool in_break_glass(Instant now) const {
         return break_glass_until && now < *break_glass_until;
+    }
+    /// Emergency access running at `now` that reaches `patient` (a grant for one patient
+    /// reaches only that patient, as vertebra_may_read_patient() does on PostgreSQL).
+    bool break_glass_covers(Instant now, Id patient) const {
+        return in_break_glass(now) && (!break_glass_patient || *break_glass_patient == patient);
     }
 };
 
@@ -98,6 +105,13 @@ struct SecuritySettings {
     int lockout_threshold = 5;        ///< failed logins in a row before the account locks
     int idle_logoff_minutes = 15;     ///< desktop app logs off after this much inactivity
     int break_glass_minutes = 60;     ///< how long emergency access lasts
+};
+
+/// One emergency-access grant: why, until when, and for which patient (none: every patient).
+struct BreakGlassGrant {
+    std::string reason;
+    Instant until;
+    std::optional<Id> patient_id;
 };
 
 /// Storage of users, settings and break-glass grants. Every mutating call appends its audit
@@ -130,9 +144,9 @@ public:
     virtual Id start_break_glass(const std::string& user, const std::string& reason,
                                  std::optional<Id> patient_id, Instant until,
                                  const AuditEvent& event) = 0;
-    /// The latest break-glass grant of `user` still running at `now`: reason and end.
-    virtual std::optional<std::pair<std::string, Instant>> active_break_glass(
-        const std::string& user, Instant now) = 0;
+    /// The break-glass grant of `user` still running at `now` that ends last.
+    virtual std::optional<BreakGlassGrant> active_break_glass(const std::string& user,
+                                                              Instant now) = 0;
 };
 
 /// Sign-in, user administration and emergency access, enforcing the matrix and auditing.

@@ -17,7 +17,7 @@ public:
     PatientDirectory(SchedulingRepository& repo, AuditRepository& audit)
         : repo_(repo), audit_(audit) {}
 
-    /// Needs patient.write; audited as patient.create.
+    /// Needs patient.write; audited as patient.create in the same transaction.
     Id add(const Principal& who, const Patient& p);
     /// Needs patient.read; audited as patient.read (NotFound is not a read).
     Patient get(const Principal& who, Id id);

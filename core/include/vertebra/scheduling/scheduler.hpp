@@ -117,8 +117,9 @@ public:
     /// changes need schedule.write and reading the book schedule.read (Error PermissionDenied
     /// naming the permission), and each is audited with the patient ("appointment.book",
     /// "appointment.cancel", "appointment.status", "appointment.move", "schedule.read").
-    /// Unset: the caller answers for access (the CLI without --user runs with the database
-    /// login's own rights; the seeding and benchmark paths).
+    /// A change and its audit entry are one transaction (AuditRepository::atomically): either
+    /// both are stored or neither. `audit` must be of the scheduler's database.
+    /// Unset: the caller answers for access (the seeding and benchmark paths).
     void set_actor(const Principal* who, AuditRepository* audit) {
         actor_ = who;
         audit_ = audit;
@@ -134,6 +135,12 @@ private:
     void authorize(Permission p) const;
     void audit(const char* action, Id patient, const std::vector<Id>& ids,
                const std::string& detail = {});
+    /// Runs a change and the audit entries it appends in one transaction (with an actor).
+    void recorded(const std::function<void()>& change);
+    /// Writes `batch` and its audit entry (`action` on `ids`, or on the new rows when `ids` is
+    /// empty) in one transaction; names the other appointment of a double booking.
+    std::vector<Id> write(const AppointmentBatch& batch, const char* action, Id patient,
+                          std::vector<Id> ids = {}, const std::string& detail = {});
     void apply_booking_check(const Service& service, const BookingRequest& req,
                              AppointmentBatch& batch);
     void check_fits_schedule(const Appointment& a, const Practitioner& p,

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "database_impl.hpp"
+#include "plans_repository.hpp"
 #include "record_repository.hpp"
 #include "vertebra/db/database.hpp"
 #include "vertebra/plans/collaboration.hpp"
@@ -40,7 +41,10 @@ public:
 
     std::optional<PlanTask> task(Id id) override {
         auto rows = select(" WHERE id = :k", id, "");
-        if (rows.empty()) return std::nullopt;
+        if (rows.empty()) {
+            refuse_if_hidden(db_, "vertebra_task_patient", id);
+            return std::nullopt;
+        }
         return rows.front();
     }
 

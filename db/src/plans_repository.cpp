@@ -354,9 +354,27 @@ std::vector<plans::TreatmentPlan> PlanRepositoryImpl::select(const std::string& 
     });
 }
 
+void refuse_if_hidden(Database::Impl& db, const char* whose, Id id) {
+    if (!db.pg()) return;
+    long long key = id, patient = 0;
+    soci::indicator patient_i = soci::i_null;
+    std::string who;
+    guarded_read(db, [&] {
+        db.sql << "SELECT " + std::string(whose) + "(:id), session_user", soci::use(key),
+            soci::into(patient, patient_i), soci::into(who);
+    });
+    if (patient_i != soci::i_ok) return;
+    throw Error(ErrorKind::PermissionDenied,
+                "permission denied: " + who + " is not on the care team of patient #" +
+                    std::to_string(patient) + " and has no break-glass grant for them");
+}
+
 std::optional<plans::TreatmentPlan> PlanRepositoryImpl::plan(Id id) {
     auto rows = select("id = :id", id);
-    if (rows.empty()) return std::nullopt;
+    if (rows.empty()) {
+        refuse_if_hidden(db_, "vertebra_plan_patient", id);
+        return std::nullopt;
+    }
     return rows.front();
 }
 

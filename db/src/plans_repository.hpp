@@ -54,4 +54,10 @@ private:
     Database::Impl& db_;
 };
 
+/// PostgreSQL: row-level security (migration 0010) hides the plan or task `id` of a patient
+/// outside the caller's care team; `whose` (vertebra_plan_patient / vertebra_task_patient) finds
+/// its patient anyway, so this throws PermissionDenied naming the patient, as core would, rather
+/// than letting the caller report "not found". Returns when the row does not exist (or on SQLite).
+void refuse_if_hidden(Database::Impl& db, const char* whose, core::Id id);
+
 }  // namespace vertebra::db

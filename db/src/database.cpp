@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <set>
+#include <sstream>
 
 #include "database_impl.hpp"
 #include "migrations.hpp"
@@ -25,6 +26,20 @@ std::string first_line(const std::string& s) {
     std::string l = nl == std::string::npos ? s : s.substr(0, nl);
     while (!l.empty() && (l.back() == ' ' || l.back() == '\r')) l.pop_back();
     return l;
+}
+
+/// Every non-empty line of a driver message, joined: SOCI puts libpq's reason ("FATAL: role
+/// ... does not exist", "password authentication failed") on the line after its own.
+std::string all_lines(const std::string& s) {
+    std::string out, line;
+    std::istringstream in(s);
+    while (std::getline(in, line)) {
+        while (!line.empty() && (line.back() == ' ' || line.back() == '\r')) line.pop_back();
+        if (line.empty()) continue;
+        if (!out.empty()) out += out.back() == '.' ? " " : ": ";
+        out += line;
+    }
+    return out;
 }
 
 int hex(char c) {
@@ -322,7 +337,7 @@ std::unique_ptr<Database> Database::open(std::string_view url_text) {
         }
     } catch (const soci::soci_error& e) {
         throw Error(ErrorKind::Unavailable,
-                    "database unavailable: cannot open " + u.display + " (" + first_line(e.what()) + ")");
+                    "database unavailable: cannot open " + u.display + " (" + all_lines(e.what()) + ")");
     }
     Impl& ref = *impl;
     impl->scheduling = std::make_unique<SchedulingRepositoryImpl>(ref);

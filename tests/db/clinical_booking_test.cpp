@@ -360,6 +360,15 @@ TEST_P(ClinicalBookingTest, SignedInUsersBookWithTheirPermissionsAndEachAccessIs
     r = as("lena", {"book", "--patient", mia, "--practitioner", lmt_, "--service", massage_svc_,
                     "--start", "2027-01-06T10:00"});
     EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(r.err.find("[record_not_readable]"), std::string::npos) << r.err;  // her patient
+    // A therapist off Mia's care team books too, but is told the record was not checked
+    // (rather than checked against a record hidden from her).
+    ASSERT_EQ(as("olga", {"user", "add", "--name", "tara" + sfx_, "--role", "therapist"},
+                 "tara-pw\n").code, 0);
+    r = as("tara", {"book", "--patient", mia, "--practitioner", lmt_, "--service", massage_svc_,
+                    "--start", "2027-01-07T10:00"});
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.err.find("[record_not_readable]"), std::string::npos) << r.err;
 
     // Every access is in the chained log, with the patient where there is one.
     r = as("olga", {"--json", "audit", "report", "--from", "2000-01-01", "--to", "2100-01-01"});
@@ -377,7 +386,8 @@ TEST_P(ClinicalBookingTest, SignedInUsersBookWithTheirPermissionsAndEachAccessIs
     EXPECT_EQ(seen, (std::multiset<std::string>{
                         "patient.create fred " + mia, "patient.search fred -",
                         "appointment.book fred " + mia, "schedule.read fred -",
-                        "appointment.cancel fred " + mia, "appointment.book lena " + mia}))
+                        "appointment.cancel fred " + mia, "appointment.book lena " + mia,
+                        "appointment.book tara " + mia}))
         << r.out.substr(0, 3000);
     EXPECT_EQ(as("olga", {"audit", "verify"}).code, 0);
 }

@@ -290,7 +290,7 @@ TEST_P(HostileInputTest, EveryCommandStoresOrRefusesHostileText) {
         // --- modules, users ------------------------------------------------------------------
         run(h, {"modules", "enable", S}, {4});
         run(h, {"modules", "disable", S}, {4});
-        run(h, {"modules", "enable", "massage", "--user", S});
+        run(h, {"modules", "enable", "massage", "--user", S}, {6});  // no such user: refused
         sane(as("olga", {"user", "add", "--name", S, "--role", "therapist"}, "new-pw\n"), h, {"user add --name"}, {3});
         sane(as("olga", {"user", "add", "--name", "u" + std::to_string(k) + sfx_, "--role", S}, "new-pw\n"), h,
              {"user add --role"});

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "acting_owner.hpp"
 #include "vertebra/common/error.hpp"
 #include "vertebra/db/database.hpp"
 #include "vertebra/plugins/module_registry.hpp"
@@ -78,7 +79,7 @@ TEST_F(ModuleBookingTest, DisabledModuleServiceIsRefusedAndTheChoiceSurvivesARes
     {
         App app(url_);
         EXPECT_EQ(app.scheduler->book(at("2026-09-22T09:00", fixture_service_)).size(), 1u);
-        ASSERT_TRUE(app.registry->set_enabled("good", false, "owner", from_epoch(1790000000)));
+        ASSERT_TRUE(app.registry->set_enabled(owner("owner"), "good", false, from_epoch(1790000000)));
         try {
             app.scheduler->book(at("2026-09-22T10:00", fixture_service_));
             FAIL() << "booked a service of a disabled module";
@@ -94,7 +95,7 @@ TEST_F(ModuleBookingTest, DisabledModuleServiceIsRefusedAndTheChoiceSurvivesARes
         App restarted(url_);
         EXPECT_EQ(restarted.registry->status("good").state, ModuleState::Disabled);
         EXPECT_THROW(restarted.scheduler->book(at("2026-09-22T10:00", fixture_service_)), Error);
-        ASSERT_TRUE(restarted.registry->set_enabled("good", true, "owner", from_epoch(1790000100)));
+        ASSERT_TRUE(restarted.registry->set_enabled(owner("owner"), "good", true, from_epoch(1790000100)));
         EXPECT_EQ(restarted.scheduler->book(at("2026-09-22T10:00", fixture_service_)).size(), 1u);
         EXPECT_EQ(restarted.settings->audit("good").size(), 2u);
     }

@@ -1,6 +1,7 @@
 // Module registry: states from fixture plugins plus stored choices; enable/disable is audited.
 #include <gtest/gtest.h>
 
+#include "acting_owner.hpp"
 #include "vertebra/common/error.hpp"
 #include "vertebra/plugins/module_registry.hpp"
 
@@ -56,7 +57,7 @@ TEST_F(ModuleRegistryTest, SyncRemembersLoadedModules) {
 
 TEST_F(ModuleRegistryTest, DisablingStopsBookingAndIsAudited) {
     EXPECT_TRUE(registry_.is_enabled("good"));
-    EXPECT_TRUE(registry_.set_enabled("good", false, "owner", kMonday));
+    EXPECT_TRUE(registry_.set_enabled(owner("owner"), "good", false, kMonday));
     EXPECT_FALSE(registry_.is_enabled("good"));
     EXPECT_EQ(registry_.active("good"), nullptr);
     EXPECT_EQ(find("good").state, ModuleState::Disabled);
@@ -69,12 +70,29 @@ TEST_F(ModuleRegistryTest, DisablingStopsBookingAndIsAudited) {
         EXPECT_EQ(e.kind(), ErrorKind::Conflict);
         EXPECT_STREQ(e.what(), "module good is disabled (enable it with `modules enable good`)");
     }
-    EXPECT_FALSE(registry_.set_enabled("good", false, "owner", kMonday)) << "already disabled";
-    EXPECT_TRUE(registry_.set_enabled("good", true, "manager", kMonday + std::chrono::hours(1)));
+    EXPECT_FALSE(registry_.set_enabled(owner("owner"), "good", false, kMonday)) << "already disabled";
+    EXPECT_TRUE(registry_.set_enabled(owner("manager"), "good", true, kMonday + std::chrono::hours(1)));
     EXPECT_TRUE(registry_.is_enabled("good"));
     EXPECT_EQ(settings_.audit("good"),
               (std::vector<ModuleAuditEntry>{{"good", false, "owner", kMonday},
                                              {"good", true, "manager", kMonday + std::chrono::hours(1)}}));
+}
+
+TEST_F(ModuleRegistryTest, OnlyAnOwnerSwitchesModules) {
+    for (Role r : {Role::Therapist, Role::FrontDesk}) {
+        Principal p = owner("not_an_owner");
+        p.roles = {r};
+        try {
+            registry_.set_enabled(p, "good", false, kMonday);
+            FAIL() << "expected PermissionDenied";
+        } catch (const Error& e) {
+            EXPECT_EQ(e.kind(), ErrorKind::PermissionDenied);
+            EXPECT_NE(std::string(e.what()).find("lacks module.manage"), std::string::npos)
+                << e.what();
+        }
+    }
+    EXPECT_TRUE(registry_.is_enabled("good"));
+    EXPECT_TRUE(settings_.audit("good").empty()) << "a refused switch left an audit entry";
 }
 
 TEST_F(ModuleRegistryTest, CoreServicesAreAlwaysBookableButUnknownModulesAreNot) {
@@ -86,7 +104,7 @@ TEST_F(ModuleRegistryTest, CoreServicesAreAlwaysBookableButUnknownModulesAreNot)
 
 TEST_F(ModuleRegistryTest, UnknownModuleIsNotFoundNamingTheKnownOnes) {
     try {
-        registry_.set_enabled("reiki", false, "owner", kMonday);
+        registry_.set_enabled(owner("owner"), "reiki", false, kMonday);
         FAIL() << "expected NotFound";
     } catch (const Error& e) {
         EXPECT_EQ(e.kind(), ErrorKind::NotFound);
@@ -111,13 +129,13 @@ TEST_F(ModuleRegistryTest, FailedAndMissingModulesExplainWhyTheyCannotBeUsed) {
 }
 
 TEST_F(ModuleRegistryTest, DisabledNotInstalledModuleKeepsItsChoice) {
-    EXPECT_TRUE(registry_.set_enabled("massage", false, "owner", kMonday));
+    EXPECT_TRUE(registry_.set_enabled(owner("owner"), "massage", false, kMonday));
     EXPECT_EQ(find("massage").state, ModuleState::NotInstalled);
     EXPECT_FALSE(find("massage").enabled);
 }
 
 TEST_F(ModuleRegistryTest, JsonHasTheDocumentedShape) {
-    registry_.set_enabled("good", false, "owner", kMonday);
+    registry_.set_enabled(owner("owner"), "good", false, kMonday);
     EXPECT_EQ(to_json(find("good")),
               (nlohmann::json{{"id", "good"}, {"name", "Good fixture"}, {"version", "1.2.0"},
                               {"state", "disabled"}, {"error", nullptr}, {"enabled", false},
@@ -136,7 +154,7 @@ TEST(ModuleRegistryNoDatabaseTest, EveryLoadedModuleIsEnabledAndChoicesAreRefuse
     EXPECT_TRUE(registry.is_enabled("good"));
     EXPECT_EQ(registry.active_modules().size(), 2u);
     try {
-        registry.set_enabled("good", false, "owner", kMonday);
+        registry.set_enabled(owner("owner"), "good", false, kMonday);
         FAIL();
     } catch (const Error& e) {
         EXPECT_EQ(e.kind(), ErrorKind::Unavailable);

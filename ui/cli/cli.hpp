@@ -40,6 +40,7 @@ private:
     std::unique_ptr<core::Scheduler> scheduler_;
     std::unique_ptr<core::AuditRepository> actor_audit_;
     std::unique_ptr<core::plans::AssessmentRepository> booking_assessments_;
+    std::unique_ptr<core::NoteRepository> booking_care_team_;
     std::unique_ptr<core::BookingChecks> booking_checks_;
 };
 

@@ -8,7 +8,26 @@ namespace vertebra::ui::cli {
 db::Database& Context::database(bool migrated) {
     if (!db_) {
         if (db_url.empty()) db_url = db::default_database_url();
-        db_ = db::Database::open(db_url);
+        try {
+            db_ = db::Database::open(db_url);
+        } catch (const Error& e) {
+            // With --user on PostgreSQL the connection is that user's login: name a refused
+            // login as such (exit 6), whichever command opened the database first.
+            const std::string m = e.what();
+            if (user.empty()) throw;
+            if (m.find("password authentication failed") != std::string::npos ||
+                m.find("not permitted to log in") != std::string::npos ||
+                (m.find("does not exist") != std::string::npos &&
+                 m.find("role") != std::string::npos))
+                throw Error(ErrorKind::PermissionDenied,
+                            "login failed: the database refused " + user +
+                                " (wrong password, unknown or locked account)");
+            if (e.kind() == ErrorKind::Unavailable)
+                throw Error(ErrorKind::Unavailable,
+                            m + "; if the server is up, the database refused the login of " +
+                                user + " (wrong password, or the account is locked)");
+            throw;
+        }
         if (migrated) {
             // A local file is initialised or upgraded on first use (one workstation owns it);
             // a server database is not (that is `db init`, an administrator's step).
@@ -41,10 +60,13 @@ core::Scheduler& Context::scheduler() {
                 if (s.module_id.empty()) return std::vector<core::BookingFinding>{};
                 if (!booking_checks_) {
                     booking_assessments_ = database().assessments();
+                    booking_care_team_ = database().notes();
                     booking_checks_ = std::make_unique<core::BookingChecks>(
                         module_registry(*this, false), database().scheduling(),
                         scheduler_->zone(),
-                        core::latest_assessment_records(*booking_assessments_, &actor(*this)));
+                        core::latest_assessment_records(
+                            *booking_assessments_, [this] { return &actor(*this); },
+                            booking_care_team_.get()));
                 }
                 return (*booking_checks_)(s, occurrences);
             });

@@ -28,13 +28,6 @@ ModuleRuntime& state() {
     return s;
 }
 
-std::string current_user() {
-    for (const char* var : {"VERTEBRA_USER", "USER", "LOGNAME"}) {
-        if (const char* v = std::getenv(var); v && *v) return v;
-    }
-    return "unknown";
-}
-
 void print_status_line(const core::ModuleStatus& s) {
     std::string line = fmt::format("{:<18} {:<26} {:<9} {}", s.id, s.name, s.version,
                                    core::to_string(s.state));
@@ -44,15 +37,17 @@ void print_status_line(const core::ModuleStatus& s) {
 
 struct ModuleArgs {
     std::string id;
-    std::string user;
 };
 
 void change(Context& ctx, const ModuleArgs& args, bool enable) {
     auto& reg = module_registry(ctx, true);
-    const std::string user = args.user.empty() ? current_user() : args.user;
+    // The signed-in owner (--user), or without it the database operator (decisions/0005);
+    // core refuses anyone without module.manage (exit 6).
+    const core::Principal& who = actor(ctx);
+    const std::string& user = who.name;
     const Instant now = std::chrono::time_point_cast<std::chrono::seconds>(
         std::chrono::system_clock::now());
-    const bool changed = reg.set_enabled(args.id, enable, user, now);
+    const bool changed = reg.set_enabled(who, args.id, enable, now);
     const core::ModuleStatus st = reg.status(args.id);
     if (ctx.json) {
         auto j = core::to_json(st);
@@ -135,8 +130,6 @@ void register_module_commands(CLI::App& app, Context& ctx) {
             enable ? "Enable a module: its services can be booked and its forms are offered"
                    : "Disable a module: its services cannot be booked; its data stays");
         sub->add_option("id", args->id, "Module id, e.g. chiropractic")->required();
-        sub->add_option("--user", args->user,
-                        "Who makes the change, for the audit (default: $VERTEBRA_USER, $USER)");
         sub->callback([&ctx, args, enable] { change(ctx, *args, enable); });
     }
 }

@@ -572,8 +572,8 @@ BookingDialog* MainFrame::create_booking_dialog(const BookingPrefill& prefill) {
 }
 
 ModulesDialog* MainFrame::create_modules_dialog() {
-    const char* user = std::getenv("USER");
-    return new ModulesDialog(this, *session_.modules, user && *user ? user : "owner");
+    // Switched as the signed-in user (core checks module.manage and audits under that name).
+    return new ModulesDialog(this, *session_.modules, user_ ? &*user_ : nullptr);
 }
 
 void MainFrame::open_booking(const BookingPrefill& prefill) {

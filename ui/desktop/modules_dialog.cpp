@@ -25,10 +25,10 @@ wxString state_name(core::ModuleState s) {
 }  // namespace
 
 ModulesDialog::ModulesDialog(wxWindow* parent, core::ModuleRegistry& registry,
-                             const std::string& user)
+                             const core::Principal* who)
     : wxDialog(parent, wxID_ANY, _("Therapy modules"), wxDefaultPosition, wxSize(760, 460),
                wxDEFAULT_DIALOG_STYLE | wxRESIZE_BORDER),
-      presenter_(registry, user) {
+      presenter_(registry, who) {
     SetName("modules_dialog");
     auto* v = new wxBoxSizer(wxVERTICAL);
     v->Add(new wxStaticText(this, wxID_ANY,
@@ -46,7 +46,7 @@ ModulesDialog::ModulesDialog(wxWindow* parent, core::ModuleRegistry& registry,
     details_ = new wxStaticText(this, wxID_ANY, wxString());
     details_->SetName("module_details");
     v->Add(details_, 0, wxEXPAND | wxALL, 10);
-    problem_ = new wxStaticText(this, wxID_ANY, wxString());
+    problem_ = new wxStaticText(this, wxID_ANY, wx(presenter_.notice()));
     problem_->SetForegroundColour(wxColour(0xB0, 0x1E, 0x1E));
     v->Add(problem_, 0, wxEXPAND | wxLEFT | wxRIGHT, 10);
 

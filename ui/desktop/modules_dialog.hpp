@@ -16,7 +16,7 @@ namespace vertebra::ui {
 
 class ModulesDialog : public wxDialog {
 public:
-    ModulesDialog(wxWindow* parent, core::ModuleRegistry& registry, const std::string& user);
+    ModulesDialog(wxWindow* parent, core::ModuleRegistry& registry, const core::Principal* who);
 
     /// Selects the row of module `id`; false if it is not listed.
     bool select_module(const std::string& id);

@@ -1,9 +1,11 @@
 #include "vertebra/plugins/booking_checks.hpp"
 
+#include <chrono>
 #include <map>
 #include <set>
 
 #include "vertebra/billing/catalog.hpp"
+#include "vertebra/notes/notes.hpp"
 #include "vertebra/plans/assessment.hpp"
 #include "vertebra/plugins/plugin_host.hpp"
 
@@ -133,9 +135,22 @@ std::vector<BookingFinding> BookingChecks::operator()(
 }
 
 BookingChecks::RecordLookup latest_assessment_records(plans::AssessmentRepository& assessments,
-                                                      const Principal* reader) {
-    return [&assessments, reader](Id patient_id) -> std::optional<api::PatientRecord> {
-        if (reader) require(*reader, Permission::AssessmentRead);
+                                                      RecordReader reader,
+                                                      NoteRepository* care_team) {
+    return [&assessments, reader = std::move(reader),
+            care_team](Id patient_id) -> std::optional<api::PatientRecord> {
+        if (const Principal* who = reader ? reader() : nullptr) {
+            require(*who, Permission::AssessmentRead);
+            const auto now = std::chrono::time_point_cast<std::chrono::seconds>(
+                std::chrono::system_clock::now());
+            if (care_team && !who->database_operator &&
+                !care_team->on_care_team(who->name, patient_id) &&
+                !who->break_glass_covers(now, patient_id))
+                throw Error(ErrorKind::PermissionDenied,
+                            "permission denied: " + who->name +
+                                " is not on the care team of patient #" +
+                                std::to_string(patient_id));
+        }
         auto all = assessments.assessments_for_patient(patient_id);  // newest first
         if (all.empty()) return std::nullopt;
         return plans::to_patient_record(all.front());

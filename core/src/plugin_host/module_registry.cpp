@@ -168,8 +168,10 @@ std::vector<const ModuleHandle*> ModuleRegistry::active_modules() const {
     return out;
 }
 
-bool ModuleRegistry::set_enabled(const std::string& module_id, bool enabled,
-                                 const std::string& user, Instant when) {
+bool ModuleRegistry::set_enabled(const Principal& who, const std::string& module_id,
+                                 bool enabled, Instant when) {
+    require(who, Permission::ModuleManage);
+    const std::string& user = who.name;
     const ModuleStatus st = status(module_id);  // NotFound for an unknown id
     if (!settings_) {
         throw Error(ErrorKind::Unavailable,

@@ -11,6 +11,7 @@ void set_session_user(ClinicSession& s, const core::Principal* who) {
     // Both without a record (no audit log to write to) would check without auditing: refuse to
     // act as anyone then.
     if (!s.record) who = nullptr;
+    *s.user = who;
     core::AuditRepository* audit = who ? s.record->audit.get() : nullptr;
     if (s.scheduler) s.scheduler->set_actor(who, audit);
     if (s.record && s.record->plan_service)
@@ -108,9 +109,14 @@ ClinicSession open_clinic_session(const DesktopOptions& o, LocalDate seed_today,
     s.scheduler->set_service_guard(
         [modules](const core::Service& service) { modules->check_bookable(service); });
     s.booking_assessments = s.database->assessments();
+    s.booking_care_team = s.database->notes();
+    // Read as the signed-in user (front desk, or a therapist off the care team, gets "not
+    // checked" rather than a check against a record it may not read).
     s.booking_checks = std::make_unique<core::BookingChecks>(
         *s.modules, s.database->scheduling(), s.scheduler->zone(),
-        core::latest_assessment_records(*s.booking_assessments));
+        core::latest_assessment_records(
+            *s.booking_assessments, [user = s.user] { return *user; },
+            s.booking_care_team.get()));
     s.scheduler->set_booking_check(
         [checks = s.booking_checks.get()](const core::Service& service,
                                           const std::vector<core::Appointment>& occurrences) {

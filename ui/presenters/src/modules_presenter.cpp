@@ -16,8 +16,20 @@ std::string readable_utc(Instant t) {
 }
 }  // namespace
 
-ModulesPresenter::ModulesPresenter(core::ModuleRegistry& registry, std::string user)
-    : registry_(registry), user_(std::move(user)) {}
+ModulesPresenter::ModulesPresenter(core::ModuleRegistry& registry, const core::Principal* who)
+    : registry_(registry), who_(who) {}
+
+bool ModulesPresenter::may_manage() const {
+    return who_ && who_->has(core::Permission::ModuleManage);
+}
+
+std::string ModulesPresenter::notice() const {
+    if (!who_) return "Sign in as an owner to enable or disable modules.";
+    if (!may_manage())
+        return "Only an owner can enable or disable modules (" + who_->name +
+               " lacks module.manage).";
+    return {};
+}
 
 std::vector<ModuleRow> ModulesPresenter::rows() const {
     std::vector<ModuleRow> out;
@@ -36,8 +48,8 @@ std::vector<ModuleRow> ModulesPresenter::rows() const {
             r.details = std::string(s.enabled ? "Enabled" : "Disabled") + " by " + s.changed_by +
                         (s.changed_at ? " on " + readable_utc(*s.changed_at) : std::string());
         }
-        r.can_disable = s.enabled;
-        r.can_enable = !s.enabled;
+        r.can_disable = may_manage() && s.enabled;
+        r.can_enable = may_manage() && !s.enabled;
         out.push_back(std::move(r));
     }
     std::stable_sort(out.begin(), out.end(), [](const ModuleRow& a, const ModuleRow& b) {
@@ -53,7 +65,8 @@ ActionResult ModulesPresenter::set_enabled(const std::string& id, bool enabled) 
     try {
         const auto now = std::chrono::time_point_cast<std::chrono::seconds>(
             std::chrono::system_clock::now());
-        registry_.set_enabled(id, enabled, user_, now);
+        if (!who_) return ActionResult::failure(notice());
+        registry_.set_enabled(*who_, id, enabled, now);  // core checks module.manage
         return ActionResult::success();
     } catch (...) {
         return ActionResult::failure(error_sentence(std::current_exception()));

@@ -15,6 +15,8 @@
 
 namespace vertebra::core {
 
+class NoteRepository;  // care-team lookups (vertebra/notes/notes.hpp)
+
 /// Installed with Scheduler::set_booking_check. For a service of a running, enabled module it
 ///  - asks the module's check_contraindications with the patient's record (latest assessment:
 ///    conditions, medications, flags) and the planned service (its ServiceOffer key and codes);
@@ -45,12 +47,19 @@ private:
     int history_months_;
 };
 
+/// Who reads the record for a booking check, asked at each check (the desktop's signed-in user
+/// changes); nullptr: nobody signed in, the database login's own rights apply.
+using RecordReader = std::function<const Principal*()>;
+
 /// The record lookup over stored assessments: the patient's latest assessment (conditions,
 /// medications, flags) as plugin_api::PatientRecord; nullopt when none is recorded. With a
-/// signed-in `reader` lacking assessment.read (front desk) it refuses (PermissionDenied), as
-/// PostgreSQL would: the booking then goes ahead saying what was not checked. The repository
-/// (and the reader) must outlive the lookup.
+/// reader lacking assessment.read (front desk), or a therapist neither on the patient's care
+/// team (`care_team`) nor under break-glass for that patient, it refuses (PermissionDenied), as
+/// PostgreSQL's row-level security would: the booking then goes ahead saying what was not
+/// checked ("record_not_readable") rather than checking an empty record. The repositories must
+/// outlive the lookup.
 BookingChecks::RecordLookup latest_assessment_records(plans::AssessmentRepository& assessments,
-                                                      const Principal* reader = nullptr);
+                                                      RecordReader reader = {},
+                                                      NoteRepository* care_team = nullptr);
 
 }  // namespace vertebra::core

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "vertebra/auth/auth.hpp"
 #include "vertebra/common/time.hpp"
 #include "vertebra/domain/types.hpp"
 #include "vertebra/plugins/module_settings.hpp"
@@ -83,9 +84,10 @@ public:
     /// Running and enabled modules, in load order.
     std::vector<const ModuleHandle*> active_modules() const;
 
-    /// Stores the choice with who and when (audited). NotFound for an unknown id;
-    /// Unavailable without a database. Returns false when it already was in that state.
-    bool set_enabled(const std::string& module_id, bool enabled, const std::string& user,
+    /// Stores the choice with who and when (audited). Needs module.manage (owners): Error
+    /// PermissionDenied naming it otherwise. NotFound for an unknown id; Unavailable without a
+    /// database. Returns false when it already was in that state.
+    bool set_enabled(const Principal& who, const std::string& module_id, bool enabled,
                      Instant when);
 
 private:

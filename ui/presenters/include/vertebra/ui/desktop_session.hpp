@@ -47,6 +47,11 @@ struct ClinicSession {
     std::unique_ptr<core::ModuleRegistry> modules;  ///< its service guard refuses disabled modules
     /// Booking-time contraindication and coverage checks of module services (scheduler's).
     std::unique_ptr<core::plans::AssessmentRepository> booking_assessments;
+    std::unique_ptr<core::NoteRepository> booking_care_team;  ///< care-team lookups of the checks
+    /// The signed-in user (set_session_user); shared with the booking checks, which outlive a
+    /// move of the session.
+    std::shared_ptr<const core::Principal*> user =
+        std::make_shared<const core::Principal*>(nullptr);
     std::unique_ptr<core::BookingChecks> booking_checks;
     std::unique_ptr<core::Scheduler> scheduler;
     /// Plans, outcomes, notes, users and audit on the same connection (destroyed first).

@@ -23,15 +23,21 @@ struct ModuleRow {
 
 class ModulesPresenter {
 public:
-    ModulesPresenter(core::ModuleRegistry& registry, std::string user);
-    /// Failed modules first (they need attention), then by id.
+    /// `who`: the signed-in user (nullptr: nobody signed in; nothing can be switched).
+    ModulesPresenter(core::ModuleRegistry& registry, const core::Principal* who);
+    /// Failed modules first (they need attention), then by id. Without module.manage no row
+    /// can be enabled or disabled.
     std::vector<ModuleRow> rows() const;
-    /// Switches a module on or off through the registry (audited with the user and time).
+    /// Why switching is not offered ("" when the user may): shown above the list.
+    std::string notice() const;
+    /// Switches a module on or off through the registry (module.manage; audited with the user
+    /// and time).
     ActionResult set_enabled(const std::string& id, bool enabled);
 
 private:
+    bool may_manage() const;
     core::ModuleRegistry& registry_;
-    std::string user_;
+    const core::Principal* who_;
 };
 
 }  // namespace vertebra::ui

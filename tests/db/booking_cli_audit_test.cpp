@@ -10,6 +10,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "cli_fixture.hpp"
 #include "cli_runner.hpp"
 #include "test_databases.hpp"
 
@@ -18,26 +19,10 @@ namespace {
 
 using nlohmann::json;
 
-class BookingCliAuditTest : public ::testing::TestWithParam<Kind> {
+class BookingCliAuditTest : public CliFixture {
 protected:
-    void SetUp() override {
-        static std::atomic<int> n{0};
-        sfx_ = "_ba" + std::to_string(getpid()) + "_" + std::to_string(n++);
-        tdb_ = std::make_unique<TestDatabase>(GetParam());
-        ASSERT_EQ(cli({"db", "init"}).code, 0);
-    }
-    CliResult cli(const std::vector<std::string>& args, const std::string& input = "") {
-        return run_cli(tdb_->url(), args, input);
-    }
-    std::string ok(const std::vector<std::string>& args, const std::string& input = "") {
-        auto r = cli(args, input);
-        EXPECT_EQ(r.code, 0) << args.front() << "\n" << r.err;
-        return trim(r.out);
-    }
-    CliResult owner(std::vector<std::string> args) {
-        args.insert(args.begin(), {"--user", "olga" + sfx_});
-        return cli(args, "olga-pw\n");
-    }
+    void SetUp() override { open_clinic("ba"); }
+    CliResult owner(std::vector<std::string> args) { return as("olga", std::move(args)); }
     /// The name the operator is audited under: the OS user on SQLite, the URL's login role
     /// (postgres, a superuser) on PostgreSQL.
     std::string operator_name() const {
@@ -46,8 +31,6 @@ protected:
         return "local:" + std::string(pw ? pw->pw_name : "");
     }
 
-    std::string sfx_;
-    std::unique_ptr<TestDatabase> tdb_;
 };
 
 TEST_P(BookingCliAuditTest, BookingAndPatientLookupWithoutUserAreAuditedAsTheDatabaseLogin) {

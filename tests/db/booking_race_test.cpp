@@ -169,20 +169,6 @@ TEST(BookingRaceTest, SeveralSqliteProcessesBookOneSlotExactlyOnce) {
 
 // ---- vertebra-cli processes ------------------------------------------------------------------
 
-/// One number from a query on its own connection (raw SQL, as the checks must not trust the code
-/// under test).
-long long count_sql(const std::string& url, const std::string& q) {
-    auto u = db::DatabaseUrl::parse(url);
-    soci::session sql;
-    if (u.backend == db::Backend::PostgreSQL)
-        sql.open(*soci::factory_postgresql(), u.conninfo);
-    else
-        sql.open(*soci::factory_sqlite3(), u.sqlite_path);
-    long long n = -1;
-    sql << q, soci::into(n);
-    return n;
-}
-
 /// Pairs of time-occupying appointments that overlap on the same practitioner, room or patient,
 /// counted by the database itself (0 expected).
 long long overlapping_pairs(const std::string& url) {

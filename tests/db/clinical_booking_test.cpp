@@ -11,6 +11,7 @@
 #include <set>
 #include <sstream>
 
+#include "cli_fixture.hpp"
 #include "cli_runner.hpp"
 #include "test_databases.hpp"
 
@@ -19,13 +20,11 @@ namespace {
 
 using nlohmann::json;
 
-class ClinicalBookingTest : public ::testing::TestWithParam<Kind> {
+class ClinicalBookingTest : public CliFixture {
 protected:
     void SetUp() override {
-        static std::atomic<int> n{0};
-        sfx_ = "_cb" + std::to_string(getpid()) + "_" + std::to_string(n++);
-        tdb_ = std::make_unique<TestDatabase>(GetParam());
-        ASSERT_EQ(cli({"db", "init"}).code, 0);
+        open_clinic("cb");
+        if (HasFatalFailure()) return;
         ok({"clinic", "set", "--name", "Back Care", "--timezone", "America/New_York", "--hours",
             "Mon-Sat 07:00-19:00"});
         const std::string all_week = "Mon-Sat 07:00-19:00";
@@ -51,20 +50,6 @@ protected:
                        "adjustment_visit"});
     }
 
-    CliResult cli(const std::vector<std::string>& args, const std::string& input = "") {
-        return run_cli(tdb_->url(), args, input);
-    }
-    std::string ok(const std::vector<std::string>& args, const std::string& input = "") {
-        auto r = cli(args, input);
-        EXPECT_EQ(r.code, 0) << args.front() << "\n" << r.err;
-        return trim(r.out);
-    }
-    /// As clinic user `base` (password "<base>-pw"); `more` follows on stdin (a new password).
-    CliResult as(const std::string& base, std::vector<std::string> args,
-                 const std::string& more = "") {
-        args.insert(args.begin(), {"--user", base + sfx_});
-        return cli(args, base + "-pw\n" + more);
-    }
     /// A patient with an assessment: chronic nonspecific low back pain since `onset`.
     std::string patient(const std::string& name, const std::string& payer,
                         std::vector<std::string> extra = {}) {
@@ -87,8 +72,6 @@ protected:
         return cli(args);
     }
 
-    std::string sfx_;
-    std::unique_ptr<TestDatabase> tdb_;
     std::string acu_, inj_, lmt_, dc_, acu_svc_, facet_svc_, massage_svc_, cmt_svc_;
 };
 

@@ -21,6 +21,7 @@
 #include <set>
 #include <sstream>
 
+#include "test_databases.hpp"
 #include "vertebra/db/database.hpp"
 
 namespace vertebra::testing {
@@ -76,13 +77,6 @@ std::string integrity(const std::string& path) {
     std::string v;
     s << "PRAGMA integrity_check", soci::into(v);
     return v;
-}
-
-int count_rows(const std::string& path, const std::string& sql) {
-    soci::session s(*soci::factory_sqlite3(), path);
-    int n = 0;
-    s << sql, soci::into(n);
-    return n;
 }
 
 std::set<std::string> patient_ids(const std::string& path) {
@@ -143,7 +137,8 @@ void fill_until_full(const std::string& path, long long fsize_limit) {
     ChildRun find = cli(db, {"patient", "find", "Full disk patient 0 "}, fsize_limit);
     if (find.code == 0) {
         // Rare; the fail-closed path itself is covered deterministically in audit_atomic_test.
-        EXPECT_EQ(count_rows(path, "SELECT count(*) FROM audit_log WHERE action = 'patient.search'"),
+        EXPECT_EQ(count_sql("sqlite:" + path,
+                            "SELECT count(*) FROM audit_log WHERE action = 'patient.search'"),
                   1);
     } else {
         EXPECT_EQ(find.code, 5) << find.err;
@@ -156,8 +151,9 @@ void fill_until_full(const std::string& path, long long fsize_limit) {
     for (const auto& id : acknowledged) EXPECT_TRUE(stored.count(id)) << "acknowledged patient " << id << " lost";
     // Nothing half-written: every stored patient is one the CLI acknowledged, with its entry.
     EXPECT_EQ(stored.size(), acknowledged.size());
-    EXPECT_EQ(count_rows(path, "SELECT count(*) FROM audit_log WHERE action = 'patient.create'"),
-              static_cast<int>(acknowledged.size()));
+    EXPECT_EQ(count_sql("sqlite:" + path,
+                        "SELECT count(*) FROM audit_log WHERE action = 'patient.create'"),
+              static_cast<long long>(acknowledged.size()));
 }
 
 TEST(DiskFull, FileSizeLimitGivesExit5AndLosesNothing) {

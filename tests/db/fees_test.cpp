@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cstdio>
 
+#include "cli_fixture.hpp"
 #include "cli_runner.hpp"
 #include "record_fixture.hpp"
 #include "vertebra/billing/clinic_fees.hpp"
@@ -118,13 +119,11 @@ INSTANTIATE_TEST_SUITE_P(Backends, FeeRepositoryTest,
 
 // ---- the real vertebra-cli ----------------------------------------------------------------------
 
-class FeeCliTest : public ::testing::TestWithParam<Kind> {
+class FeeCliTest : public CliFixture {
 protected:
     void SetUp() override {
-        static std::atomic<int> n{0};
-        sfx_ = "_fee" + std::to_string(getpid()) + "_" + std::to_string(n++);
-        tdb_ = std::make_unique<TestDatabase>(GetParam());
-        ASSERT_EQ(cli({"db", "init"}).code, 0);
+        open_clinic("fee");
+        if (HasFatalFailure()) return;
         ok({"clinic", "set", "--name", "Back Care", "--timezone", "America/New_York", "--hours",
             "Mon-Sat 07:00-19:00"});
         dc_ = ok({"practitioner", "add", "--name", "Dr Chen", "--discipline", "chiropractic",
@@ -138,19 +137,6 @@ protected:
                      "fred-pw\n").code, 0);
     }
 
-    CliResult cli(const std::vector<std::string>& args, const std::string& input = "") {
-        return run_cli(tdb_->url(), args, input);
-    }
-    std::string ok(const std::vector<std::string>& args, const std::string& input = "") {
-        auto r = cli(args, input);
-        EXPECT_EQ(r.code, 0) << args.front() << "\n" << r.err;
-        return trim(r.out);
-    }
-    CliResult as(const std::string& base, std::vector<std::string> args,
-                 const std::string& more = "") {
-        args.insert(args.begin(), {"--user", base + sfx_});
-        return cli(args, base + "-pw\n" + more);
-    }
     CliResult set(const std::string& who, std::vector<std::string> extra) {
         std::vector<std::string> a{"fee", "set"};
         a.insert(a.end(), extra.begin(), extra.end());
@@ -199,8 +185,7 @@ protected:
         return appt;
     }
 
-    std::string sfx_, dc_, cmt_;
-    std::unique_ptr<TestDatabase> tdb_;
+    std::string dc_, cmt_;
 };
 
 TEST_P(FeeCliTest, FeesAreEffectiveDatedAndBillingUsesTheFeeOfTheVisitsDate) {

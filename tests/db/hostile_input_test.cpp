@@ -53,18 +53,6 @@ std::vector<Hostile> hostile_strings() {
     };
 }
 
-long long count_sql(const std::string& url, const std::string& q) {
-    auto u = db::DatabaseUrl::parse(url);
-    soci::session sql;
-    if (u.backend == db::Backend::PostgreSQL)
-        sql.open(*soci::factory_postgresql(), u.conninfo);
-    else
-        sql.open(*soci::factory_sqlite3(), u.sqlite_path);
-    long long n = -1;
-    sql << q, soci::into(n);
-    return n;
-}
-
 class HostileInputTest : public ::testing::TestWithParam<Kind> {
 protected:
     void SetUp() override {
@@ -300,7 +288,7 @@ TEST_P(HostileInputTest, EveryCommandStoresOrRefusesHostileText) {
         sane(as("tom", {"user", "break-glass", "--reason", S, "--patient", "1"}), h,
              {"user break-glass"}, {6});
         sane(cli({"--user", S, "note", "status", signed_note}, "pw\n"), h, {"--user NAME"},
-             {5, 6});  // PostgreSQL itself refuses the login (5), SQLite: permission denied (6)
+             {6});  // refused login: by PostgreSQL itself, or by the app on SQLite
 
         // --- notes -------------------------------------------------------------------------
         const std::string text = file("note-" + h.label + ".txt", S);

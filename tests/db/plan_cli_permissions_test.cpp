@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "cli_fixture.hpp"
 #include "cli_runner.hpp"
 #include "test_databases.hpp"
 
@@ -18,13 +19,11 @@ namespace {
 
 using nlohmann::json;
 
-class PlanCliPermissionsTest : public ::testing::TestWithParam<Kind> {
+class PlanCliPermissionsTest : public CliFixture {
   protected:
     void SetUp() override {
-        static std::atomic<int> n{0};
-        sfx_ = "_pc" + std::to_string(getpid()) + "_" + std::to_string(n++);
-        tdb_ = std::make_unique<TestDatabase>(GetParam());
-        ASSERT_EQ(cli({"db", "init"}).code, 0);
+        open_clinic("pc");
+        if (HasFatalFailure()) return;
         ASSERT_EQ(
             ok({"practitioner", "add", "--name", "Tom Park", "--discipline", "physical_therapy"}),
             "1");
@@ -44,23 +43,10 @@ class PlanCliPermissionsTest : public ::testing::TestWithParam<Kind> {
         add_user("fay", {"--role", "front_desk"});
     }
 
-    CliResult cli(const std::vector<std::string>& args, const std::string& input = "") {
-        return run_cli(tdb_->url(), args, input);
-    }
-    std::string ok(const std::vector<std::string>& args, const std::string& input = "") {
-        auto r = cli(args, input);
-        EXPECT_EQ(r.code, 0) << args.front() << "\n" << r.err;
-        return trim(r.out);
-    }
-    CliResult as(const std::string& base, std::vector<std::string> args) {
-        args.insert(args.begin(), {"--user", base + sfx_});
-        return cli(args, base + "-pw\n");
-    }
     void add_user(const std::string& base, std::vector<std::string> more) {
         std::vector<std::string> args{"user", "add", "--name", base + sfx_};
         args.insert(args.end(), more.begin(), more.end());
-        args.insert(args.begin(), {"--user", "olga" + sfx_});
-        auto r = cli(args, "olga-pw\n" + base + "-pw\n");
+        auto r = as("olga", args, base + "-pw\n");
         ASSERT_EQ(r.code, 0) << r.err;
     }
     /// Exit 6 naming `what`.
@@ -83,8 +69,6 @@ class PlanCliPermissionsTest : public ::testing::TestWithParam<Kind> {
         return out;
     }
 
-    std::string sfx_;
-    std::unique_ptr<TestDatabase> tdb_;
 };
 
 TEST_P(PlanCliPermissionsTest, TheMatrixHoldsForAssessmentsScoresAndPlansAndEveryAccessIsAudited) {

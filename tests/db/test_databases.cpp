@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -65,6 +66,18 @@ std::unique_ptr<db::Database> TestDatabase::open() {
         migrated_ = true;
     }
     return d;
+}
+
+long long count_sql(const std::string& url, const std::string& q) {
+    auto u = db::DatabaseUrl::parse(url);
+    soci::session sql;
+    if (u.backend == db::Backend::PostgreSQL)
+        sql.open(*soci::factory_postgresql(), u.conninfo);
+    else
+        sql.open(*soci::factory_sqlite3(), u.sqlite_path);
+    long long n = -1;
+    sql << q, soci::into(n);
+    return n;
 }
 
 }  // namespace vertebra::testing

@@ -39,4 +39,8 @@ std::string admin_pg_url();
 /// Runs a statement on the admin database (CREATE/DROP DATABASE).
 void admin_exec(const std::string& sql);
 
+/// One number from a query on its own connection to `url` (raw SQL, as the checks must not
+/// trust the code under test).
+long long count_sql(const std::string& url, const std::string& q);
+
 }  // namespace vertebra::testing

@@ -38,14 +38,6 @@ int index_of(wxChoice* c, const wxString& prefix) {
     return -1;
 }
 
-void click(wxWindow* w) {
-    wxUIActionSimulator sim;
-    sim.MouseMove(w->GetScreenPosition() + wxPoint(w->GetSize().x / 2, w->GetSize().y / 2));
-    pump(50);
-    sim.MouseClick();
-    pump(100);
-}
-
 TEST_F(GuiTest, BookingAWeeklySeriesThroughTheDialog) {
     MainFrame& f = open_frame(CalendarMode::Week);
     BookingPrefill pre;

@@ -14,29 +14,6 @@
 namespace vertebra::ui::testing {
 namespace {
 
-template <class T>
-T* find(const char* name, wxWindow* parent) {
-    return dynamic_cast<T*>(wxWindow::FindWindowByName(name, parent));
-}
-
-void click(wxWindow* w) {
-    wxUIActionSimulator sim;
-    sim.MouseMove(w->GetScreenPosition() + wxPoint(w->GetSize().x / 2, w->GetSize().y / 2));
-    pump(60);
-    sim.MouseClick();
-    pump(150);
-}
-
-void type_into(wxTextCtrl* t, const char* text) {
-    click(t);
-    t->SetFocus();
-    t->SelectAll();
-    pump(30);
-    wxUIActionSimulator sim;
-    sim.Text(text);
-    pump(200);
-}
-
 const FeeListRow* row_of(const std::vector<FeeListRow>& rows, const std::string& code) {
     for (const auto& r : rows)
         if (r.code == code && r.payer_id.empty()) return &r;

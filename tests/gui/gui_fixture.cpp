@@ -8,6 +8,7 @@
 
 #include <wx/app.h>
 #include <wx/image.h>
+#include <wx/textctrl.h>
 #include <wx/uiaction.h>
 #include <wx/utils.h>
 
@@ -55,6 +56,24 @@ std::string shoot(wxWindow* w, const std::string& name) {
     if (!bmp.IsOk()) return {};
     EXPECT_GT(distinct_colours(bmp), 20) << name << " looks blank";
     return save_shot(bmp, name);
+}
+
+void click(wxWindow* w) {
+    wxUIActionSimulator sim;
+    sim.MouseMove(w->GetScreenPosition() + wxPoint(w->GetSize().x / 2, w->GetSize().y / 2));
+    pump(60);
+    sim.MouseClick();
+    pump(150);
+}
+
+void type_into(wxTextCtrl* t, const char* text) {
+    click(t);
+    t->SetFocus();
+    t->SelectAll();
+    pump(30);
+    wxUIActionSimulator sim;
+    sim.Text(text);
+    pump(200);
 }
 
 void GuiTest::SetUp() {

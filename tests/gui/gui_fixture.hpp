@@ -10,6 +10,8 @@
 #include <wx/bitmap.h>
 #include <wx/window.h>
 
+class wxTextCtrl;
+
 #include "main_frame.hpp"
 #include "vertebra/ui/desktop_session.hpp"
 
@@ -28,6 +30,16 @@ bool pump_until(const std::function<bool()>& done, int timeout_ms = 5000);
 std::string save_shot(const wxBitmap& bmp, const std::string& name);
 /// Grabs `w` from the screen and saves it; fails the test if the capture looks blank.
 std::string shoot(wxWindow* w, const std::string& name);
+
+/// The window called `name` below `parent`, as a T (nullptr when missing or of another type).
+template <class T>
+T* find(const char* name, wxWindow* parent) {
+    return dynamic_cast<T*>(wxWindow::FindWindowByName(name, parent));
+}
+/// Moves the real pointer to the middle of `w` and clicks (wxUIActionSimulator), then pumps.
+void click(wxWindow* w);
+/// Clicks into a text box, selects what is there and types `text`.
+void type_into(wxTextCtrl* t, const char* text);
 
 class GuiTest : public ::testing::Test {
 protected:

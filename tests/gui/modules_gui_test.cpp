@@ -10,14 +10,6 @@
 namespace vertebra::ui::testing {
 namespace {
 
-void click(wxWindow* w) {
-    wxUIActionSimulator sim;
-    sim.MouseMove(w->GetScreenPosition() + wxPoint(w->GetSize().x / 2, w->GetSize().y / 2));
-    pump(50);
-    sim.MouseClick();
-    pump(150);
-}
-
 /// Checks a booking of the demo's chiropractic adjustment without writing it.
 std::string try_chiropractic(ClinicSession& s) {
     core::BookingRequest r;
@@ -48,8 +40,8 @@ TEST_F(GuiTest, OwnerDisablesAndReenablesAModule) {
     pump(200);
     EXPECT_GE(dlg->rows().size(), 1u);
     ASSERT_TRUE(dlg->select_module("chiropractic"));
-    auto* disable = dynamic_cast<wxButton*>(wxWindow::FindWindowByName("disable_module", dlg));
-    auto* enable = dynamic_cast<wxButton*>(wxWindow::FindWindowByName("enable_module", dlg));
+    auto* disable = find<wxButton>("disable_module", dlg);
+    auto* enable = find<wxButton>("enable_module", dlg);
     ASSERT_TRUE(disable && enable);
     EXPECT_TRUE(disable->IsEnabled());
     EXPECT_FALSE(enable->IsEnabled());

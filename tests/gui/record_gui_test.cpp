@@ -23,30 +23,6 @@
 namespace vertebra::ui::testing {
 namespace {
 
-template <class T>
-T* find(const char* name, wxWindow* parent) {
-    return dynamic_cast<T*>(wxWindow::FindWindowByName(name, parent));
-}
-
-void click(wxWindow* w) {
-    wxUIActionSimulator sim;
-    sim.MouseMove(w->GetScreenPosition() + wxPoint(w->GetSize().x / 2, w->GetSize().y / 2));
-    pump(60);
-    sim.MouseClick();
-    pump(150);
-}
-
-/// Clicks into a text box, selects what is there and types `text`.
-void type_into(wxTextCtrl* t, const char* text) {
-    click(t);
-    t->SetFocus();
-    t->SelectAll();
-    pump(30);
-    wxUIActionSimulator sim;
-    sim.Text(text);
-    pump(200);
-}
-
 core::Id patient_with_plan(ClinicSession& s) {
     for (const auto& p : s.repo().find_patients("", 100))
         if (!s.record->plans->plans_for_patient(p.id).empty()) return p.id;

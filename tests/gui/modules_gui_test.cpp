@@ -63,5 +63,24 @@ TEST_F(GuiTest, OwnerDisablesAndReenablesAModule) {
     dlg->Destroy();
 }
 
+TEST_F(GuiTest, ATherapistSeesTheModulesButCannotSwitchThem) {
+    MainFrame& f = open_frame();
+    core::Principal therapist;
+    therapist.name = "tess";
+    therapist.roles = {core::Role::Therapist};
+    auto* dlg = new ModulesDialog(&f, *session_.modules, &therapist);
+    dlg->Show();
+    pump(200);
+    ASSERT_TRUE(dlg->select_module("chiropractic"));
+    auto* disable = find<wxButton>("disable_module", dlg);
+    auto* enable = find<wxButton>("enable_module", dlg);
+    ASSERT_TRUE(disable && enable);
+    EXPECT_FALSE(disable->IsEnabled());
+    EXPECT_FALSE(enable->IsEnabled());
+    EXPECT_NE(dlg->problem().Find("Only an owner"), wxNOT_FOUND) << dlg->problem().utf8_str();
+    EXPECT_EQ(session_.modules->status("chiropractic").state, core::ModuleState::Running);
+    dlg->Destroy();
+}
+
 }  // namespace
 }  // namespace vertebra::ui::testing

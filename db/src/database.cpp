@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <filesystem>
@@ -69,6 +70,51 @@ std::string conninfo_value(const std::string& v) {
         out += c;
     }
     return out + "'";
+}
+
+/// SOCI 4.0's PostgreSQL factory parses the connect string again before libpq sees it: a value
+/// ends at the first whitespace unless it starts with a double quote (then at the next one), and
+/// the pairs are re-joined without those double quotes. A libpq-quoted value holding whitespace
+/// (a password 'my secret pw', an application_name) would arrive cut up, so it is wrapped in
+/// double quotes, which SOCI takes off again. A value holding both whitespace and a double quote
+/// cannot pass through SOCI 4.0 at all: refused by name (never with the value).
+std::string soci_connect_string(const std::string& conninfo) {
+    std::string out;
+    std::size_t i = 0;
+    const std::size_t n = conninfo.size();
+    while (i < n) {
+        while (i < n && conninfo[i] == ' ') ++i;
+        if (i >= n) break;
+        const std::size_t eq = conninfo.find('=', i);
+        if (eq == std::string::npos) {
+            out += (out.empty() ? "" : " ") + conninfo.substr(i);
+            break;
+        }
+        const std::string key = conninfo.substr(i, eq - i);
+        std::size_t j = eq + 1;
+        std::string value;
+        if (j < n && conninfo[j] == '\'') {
+            std::size_t k = j + 1;
+            while (k < n && conninfo[k] != '\'') k += conninfo[k] == '\\' ? 2 : 1;
+            value = conninfo.substr(j, std::min(k + 1, n) - j);
+            j = k + 1;
+        } else {
+            std::size_t k = conninfo.find(' ', j);
+            if (k == std::string::npos) k = n;
+            value = conninfo.substr(j, k - j);
+            j = k;
+        }
+        if (std::any_of(value.begin(), value.end(), [](unsigned char c) { return std::isspace(c); })) {
+            if (value.find('"') != std::string::npos)
+                throw invalid("db", "the connection setting '" + key +
+                                        "' holds both whitespace and a double quote, which "
+                                        "cannot be passed to PostgreSQL through SOCI 4.0");
+            value = "\"" + value + "\"";
+        }
+        out += (out.empty() ? "" : " ") + key + "=" + value;
+        i = j;
+    }
+    return out;
 }
 
 int effective_schema_version(const std::set<int>& applied, const char* backend) {
@@ -330,7 +376,7 @@ std::unique_ptr<Database> Database::open(std::string_view url_text) {
             impl->sql << "PRAGMA journal_mode = WAL", soci::into(mode);
             impl->sql << "PRAGMA synchronous = NORMAL";
         } else {
-            impl->sql.open(*soci::factory_postgresql(), u.conninfo);
+            impl->sql.open(*soci::factory_postgresql(), soci_connect_string(u.conninfo));
             impl->sql << "SET TIME ZONE 'UTC'";
             auto* be = static_cast<soci::postgresql_session_backend*>(impl->sql.get_backend());
             PQsetNoticeProcessor(be->conn_, [](void*, const char*) {}, nullptr);

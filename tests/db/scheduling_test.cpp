@@ -3,6 +3,7 @@
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
+#include <unistd.h>
 
 #include "test_databases.hpp"
 #include "vertebra/scheduling/hours_spec.hpp"
@@ -71,6 +72,26 @@ TEST_P(SchedulingTest, MigrateIsIdempotentAndVersioned) {
     EXPECT_EQ(db_->schema_version(), db::Database::binary_schema_version(db_->backend()));
     EXPECT_EQ(db_->migrate(), 0);
     EXPECT_NO_THROW(db_->require_current_schema());
+}
+
+TEST_P(SchedulingTest, ConnectionSettingsWithSpacesReachPostgreSQLIntact) {
+    // A password such as "my secret pw" travels like this application_name: libpq-quoted, through
+    // SOCI 4.0's own parsing of the connect string (which cut such values up before).
+    if (GetParam() == Kind::SQLite) GTEST_SKIP() << "no connection settings on SQLite";
+    const std::string name = "Front desk " + std::to_string(getpid());
+    const std::string with = tdb_->url() + (tdb_->url().find('?') == std::string::npos ? "?" : "&");
+    auto d = db::Database::open(with + "application_name=Front%20desk%20" + std::to_string(getpid()));
+    EXPECT_EQ(count_sql(tdb_->url(), "SELECT count(*) FROM pg_stat_activity WHERE "
+                                     "application_name = '" + name + "'"),
+              1);
+    // Whitespace and a double quote together cannot pass SOCI 4.0: refused by name.
+    try {
+        db::Database::open(with + "application_name=a%20%22b%22");
+        ADD_FAILURE() << "expected a refusal";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::Invalid) << e.what();
+        EXPECT_NE(std::string(e.what()).find("'application_name'"), std::string::npos) << e.what();
+    }
 }
 
 TEST_P(SchedulingTest, RefusesDatabaseNewerThanBinary) {

@@ -278,7 +278,7 @@ TEST_P(HostileInputTest, EveryCommandStoresOrRefusesHostileText) {
         // --- modules, users ------------------------------------------------------------------
         run(h, {"modules", "enable", S}, {4});
         run(h, {"modules", "disable", S}, {4});
-        run(h, {"modules", "enable", "massage", "--user", S}, {6});  // no such user: refused
+        run(h, {"modules", "enable", "massage", "--user", S}, {6});  // not a user name (2), unknown (6)
         sane(as("olga", {"user", "add", "--name", S, "--role", "therapist"}, "new-pw\n"), h, {"user add --name"}, {3});
         sane(as("olga", {"user", "add", "--name", "u" + std::to_string(k) + sfx_, "--role", S}, "new-pw\n"), h,
              {"user add --role"});
@@ -288,7 +288,7 @@ TEST_P(HostileInputTest, EveryCommandStoresOrRefusesHostileText) {
         sane(as("tom", {"user", "break-glass", "--reason", S, "--patient", "1"}), h,
              {"user break-glass"}, {6});
         sane(cli({"--user", S, "note", "status", signed_note}, "pw\n"), h, {"--user NAME"},
-             {6});  // refused login: by PostgreSQL itself, or by the app on SQLite
+             {6});  // not a user name (2), or a refused login (6)
 
         // --- notes -------------------------------------------------------------------------
         const std::string text = file("note-" + h.label + ".txt", S);

@@ -74,6 +74,15 @@ std::string url_as_user(const std::string& url, const std::string& user,
 }
 
 void apply_user_option(Context& ctx, const std::string& name) {
+    // Only a name a clinic user can have goes to the server as a login role (a 10 kB name
+    // would make PostgreSQL drop the connection, which reads as "server down").
+    try {
+        core::check_user_name(name);
+    } catch (const Error&) {
+        const std::string shown = name.size() > 40 ? name.substr(0, 40) + "..." : name;
+        throw invalid("user", "'" + shown + "' is not a clinic user name (1 to 63 lower-case "
+                                            "letters, digits and _, not reserved)");
+    }
     ctx.user = name;
     auto& s = sign_in();
     if (const char* p = std::getenv("VERTEBRA_PASSWORD"); p && *p)

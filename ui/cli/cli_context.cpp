@@ -14,7 +14,7 @@ db::Database& Context::database(bool migrated) {
             // With --user on PostgreSQL the connection is that user's login: name a refused
             // login as such (exit 6), whichever command opened the database first.
             const std::string m = e.what();
-            if (user.empty()) throw;
+            if (user.empty() || db_url.rfind("postgres", 0) != 0) throw;  // SQLite: no login
             if (m.find("password authentication failed") != std::string::npos ||
                 m.find("not permitted to log in") != std::string::npos ||
                 (m.find("does not exist") != std::string::npos &&

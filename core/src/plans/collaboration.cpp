@@ -62,13 +62,7 @@ void mark_break_glass(AuditEvent& e, const std::string& break_glass) {
 std::string CollaborationService::require_clinical(const Principal& who, Id patient_id,
                                                    Instant now, Permission p) {
     require(who, p);
-    if (who.database_operator || s_.notes.on_care_team(who.name, patient_id)) return {};
-    if (who.break_glass_covers(now, patient_id))
-        return "break-glass: " + who.break_glass_reason.value_or("");
-    throw Error(ErrorKind::PermissionDenied,
-                "permission denied: " + who.name + " is not on the care team of patient #" +
-                    std::to_string(patient_id) + " (lacks " + to_string(p) +
-                    " for this patient)");
+    return care_team_access(who, &s_.notes, patient_id, now, p);
 }
 
 TreatmentPlan CollaborationService::plan_of(Id plan_id) {

@@ -98,14 +98,8 @@ std::string PlanService::authorize(Permission p, std::optional<Id> patient) {
     const Principal* who = actor_.who;
     if (!who) return {};
     require(*who, p);
-    if (!patient || who->database_operator) return {};
-    if (actor_.care_team && actor_.care_team->on_care_team(who->name, *patient)) return {};
-    // Emergency access lifts the care-team limit, and says so in the audit log.
-    if (who->break_glass_covers(now(), *patient))
-        return "break-glass: " + who->break_glass_reason.value_or("");
-    throw Error(ErrorKind::PermissionDenied,
-                "permission denied: " + who->name + " is not on the care team of patient #" +
-                    std::to_string(*patient) + " (lacks " + to_string(p) + " for this patient)");
+    if (!patient) return {};
+    return care_team_access(*who, actor_.care_team, *patient, now(), p);
 }
 
 void PlanService::audit(const std::string& action, Id patient, const std::string& object,

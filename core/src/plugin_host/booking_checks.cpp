@@ -141,15 +141,11 @@ BookingChecks::RecordLookup latest_assessment_records(plans::AssessmentRepositor
             care_team](Id patient_id) -> std::optional<api::PatientRecord> {
         if (const Principal* who = reader ? reader() : nullptr) {
             require(*who, Permission::AssessmentRead);
-            const auto now = std::chrono::time_point_cast<std::chrono::seconds>(
-                std::chrono::system_clock::now());
-            if (care_team && !who->database_operator &&
-                !care_team->on_care_team(who->name, patient_id) &&
-                !who->break_glass_covers(now, patient_id))
-                throw Error(ErrorKind::PermissionDenied,
-                            "permission denied: " + who->name +
-                                " is not on the care team of patient #" +
-                                std::to_string(patient_id));
+            if (care_team)
+                care_team_access(*who, care_team, patient_id,
+                                 std::chrono::time_point_cast<std::chrono::seconds>(
+                                     std::chrono::system_clock::now()),
+                                 Permission::AssessmentRead);
         }
         auto all = assessments.assessments_for_patient(patient_id);  // newest first
         if (all.empty()) return std::nullopt;

@@ -4,29 +4,19 @@
 -- the care team, or under a running break-glass grant (for that patient or all) — reads and
 -- writes alike, as in core. Grants are unchanged (0004, 0005): front desk and owner have none on
 -- these tables except reading plan_appointments, which stays whole for them (the book's view).
+-- A table whose reads and writes follow one rule has one policy FOR ALL (USING for the rows
+-- read and updated, WITH CHECK for the rows written); therapists hold no DELETE on any of them.
 -- Not FORCEd: the table owner (the administrator who migrates, backs up and restores) and
 -- superusers are not narrowed; the SECURITY DEFINER functions run as the owner.
 
 -- ---- assessments ----------------------------------------------------------------------------
 ALTER TABLE assessments ENABLE ROW LEVEL SECURITY;
-CREATE POLICY assessments_read ON assessments FOR SELECT TO vertebra_therapist
+CREATE POLICY assessments_care_team ON assessments FOR ALL TO vertebra_therapist
     USING (vertebra_may_read_patient(patient_id));
-CREATE POLICY assessments_create ON assessments FOR INSERT TO vertebra_therapist
-    WITH CHECK (vertebra_may_read_patient(patient_id));
-CREATE POLICY assessments_edit ON assessments FOR UPDATE TO vertebra_therapist
-    USING (vertebra_may_read_patient(patient_id))
-    WITH CHECK (vertebra_may_read_patient(patient_id));
 
 -- ---- treatment_plans: the assessment it comes from is the same patient's (as core checks) ---
 ALTER TABLE treatment_plans ENABLE ROW LEVEL SECURITY;
-CREATE POLICY plans_read ON treatment_plans FOR SELECT TO vertebra_therapist
-    USING (vertebra_may_read_patient(patient_id));
-CREATE POLICY plans_create ON treatment_plans FOR INSERT TO vertebra_therapist
-    WITH CHECK (vertebra_may_read_patient(patient_id)
-                AND (assessment_id IS NULL
-                     OR EXISTS (SELECT 1 FROM assessments a WHERE a.id = assessment_id
-                                AND a.patient_id = treatment_plans.patient_id)));
-CREATE POLICY plans_edit ON treatment_plans FOR UPDATE TO vertebra_therapist
+CREATE POLICY plans_care_team ON treatment_plans FOR ALL TO vertebra_therapist
     USING (vertebra_may_read_patient(patient_id))
     WITH CHECK (vertebra_may_read_patient(patient_id)
                 AND (assessment_id IS NULL
@@ -43,14 +33,7 @@ CREATE POLICY plan_versions_create ON plan_versions FOR INSERT TO vertebra_thera
 
 -- ---- outcome_observations: a score's plan is the same patient's (as core checks) ------------
 ALTER TABLE outcome_observations ENABLE ROW LEVEL SECURITY;
-CREATE POLICY outcomes_read ON outcome_observations FOR SELECT TO vertebra_therapist
-    USING (vertebra_may_read_patient(patient_id));
-CREATE POLICY outcomes_create ON outcome_observations FOR INSERT TO vertebra_therapist
-    WITH CHECK (vertebra_may_read_patient(patient_id)
-                AND (plan_id IS NULL
-                     OR EXISTS (SELECT 1 FROM treatment_plans p WHERE p.id = plan_id
-                                AND p.patient_id = outcome_observations.patient_id)));
-CREATE POLICY outcomes_edit ON outcome_observations FOR UPDATE TO vertebra_therapist
+CREATE POLICY outcomes_care_team ON outcome_observations FOR ALL TO vertebra_therapist
     USING (vertebra_may_read_patient(patient_id))
     WITH CHECK (vertebra_may_read_patient(patient_id)
                 AND (plan_id IS NULL

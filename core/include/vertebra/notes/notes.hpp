@@ -118,6 +118,15 @@ using NoteSchemaLookup = std::function<std::optional<plugin_api::FormSchema>(
     const std::string& module_id, const std::string& form_id)>;
 
 /// The clinical record's rules: who may read, write, sign and addend; signed notes are locked.
+/// The one care-team rule of the clinical record (notes, assessments, scores, plans, tasks, the
+/// timeline, booking checks). The database operator and the patient's care team (`care_team`;
+/// nullptr: nobody is on it) reach the patient: returns "". Running break-glass for that patient
+/// (or all) reaches it too: returns the note for the audit, "break-glass: <reason>". Anyone else
+/// gets Error(PermissionDenied) "permission denied: NAME is not on the care team of patient #N
+/// (lacks P for this patient)". The permission itself is the caller's to check.
+std::string care_team_access(const Principal& who, NoteRepository* care_team, Id patient_id,
+                             Instant now, Permission p);
+
 class NoteService {
 public:
     NoteService(NoteRepository& notes, SchedulingRepository& schedule, AuditRepository& audit,

@@ -118,6 +118,21 @@ TEST(FormSchemaTest, FromJsonNamesTheBadMember) {
     }
 }
 
+TEST(FormSchemaTest, ANumberTooLargeForItsMemberIsRefusedNotCast) {
+    // fuzz_form found it: 1e300 as max_length was cast to int (undefined behaviour).
+    for (double big : {1e300, -1e300, 3e9}) {
+        nlohmann::json j = {{"id", "x"},
+                            {"fields", {{{"key", "a"}, {"type", "text"}, {"max_length", big}}}}};
+        try {
+            (void)j.get<FormSchema>();
+            FAIL() << big;
+        } catch (const Error& e) {
+            EXPECT_EQ(e.field(), "fields.a.max_length") << big;
+            EXPECT_NE(std::string(e.what()).find("out of range"), std::string::npos) << e.what();
+        }
+    }
+}
+
 TEST(FormSchemaTest, CheckSchemaFindsDefinitionMistakes) {
     FormSchema s{"f", "F", "intake", {}};
     FormField a{"a", "A", FieldType::Choice};

@@ -1,6 +1,9 @@
 // Form schemas: body regions, the pure validator of filled forms, schema checks and JSON mapping.
 #include "vertebra/plugin_api/forms.hpp"
 
+#include <limits>
+#include <type_traits>
+
 #include <algorithm>
 #include <cmath>
 #include <set>
@@ -244,6 +247,16 @@ template <class T>
 T member(const nlohmann::json& j, const char* key, const std::string& where, T fallback) {
     auto it = j.find(key);
     if (it == j.end() || it->is_null()) return fallback;
+    if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+        // nlohmann converts any number to an integer by a plain cast, undefined when it does
+        // not fit (1e300): out of range is refused here (found by fuzz_form).
+        if (it->is_number()) {
+            const double v = it->get<double>();
+            if (!(v >= static_cast<double>(std::numeric_limits<T>::min()) &&
+                  v <= static_cast<double>(std::numeric_limits<T>::max())))
+                throw invalid(where + "." + key, "is out of range");
+        }
+    }
     try {
         return it->get<T>();
     } catch (const nlohmann::json::exception&) {

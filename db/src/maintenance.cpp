@@ -29,6 +29,8 @@
 
 #include "database_impl.hpp"
 
+#include "vertebra/common/json_number.hpp"
+
 #ifndef VERTEBRA_VERSION
 #define VERTEBRA_VERSION "0"
 #endif
@@ -796,12 +798,12 @@ BackupManifest BackupManifest::from_json(const std::string& text, const std::str
         const auto b = j.at("backend").get<std::string>();
         if (b != "sqlite" && b != "postgresql") throw invalid("file", file + ": unknown backend " + b);
         m.backend = b == "postgresql" ? Backend::PostgreSQL : Backend::SQLite;
-        m.schema_version = j.at("schema_version").get<int>();
+        m.schema_version = json_integer<int>(j.at("schema_version"), "schema_version");
         m.vertebra_version = j.value("vertebra_version", "");
         m.created_at = j.value("created_at", "");
         m.source = j.value("source", "");
         m.tables = j.at("tables").get<std::map<std::string, std::int64_t>>();
-        m.audit_entries = j.at("audit").at("entries").get<std::int64_t>();
+        m.audit_entries = json_integer<std::int64_t>(j.at("audit").at("entries"), "audit.entries");
         m.audit_last_hash = j.at("audit").at("last_hash").get<std::string>();
         m.audit_intact = j.at("audit").value("intact", true);
         m.sha256 = j.at("sha256").get<std::string>();

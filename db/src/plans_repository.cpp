@@ -5,6 +5,8 @@
 #include <chrono>
 #include <map>
 
+#include "vertebra/common/json_number.hpp"
+
 namespace vertebra::db {
 
 using core::Id;
@@ -51,7 +53,7 @@ outcomes::OdiAnswers odi_answers_from(const std::string& text) {
     if (text.empty()) return out;
     auto arr = parse_body(text, "ODI answers");
     for (std::size_t i = 0; i < out.size() && i < arr.size(); ++i)
-        if (!arr[i].is_null()) out[i] = arr[i].get<int>();
+        if (!arr[i].is_null()) out[i] = json_integer<int>(arr[i], "odi_answers");
     return out;
 }
 

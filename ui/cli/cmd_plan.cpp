@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "cli.hpp"
+#include "vertebra/common/json_number.hpp"
 #include "vertebra/plans/plan_service.hpp"
 
 namespace vertebra::ui::cli {
@@ -143,7 +144,7 @@ json plan_json(plans::PlanService& svc, const plans::TreatmentPlan& p) {
     json j = p;
     auto counts = svc.session_counts(p.id);
     for (auto& c : j["components"]) {
-        auto it = counts.find(c["id"].get<Id>());
+        auto it = counts.find(json_integer<Id>(c["id"], "id"));
         c["sessions_upcoming"] = it == counts.end() ? 0 : it->second.upcoming;
     }
     j["unacknowledged_findings"] = json::array();

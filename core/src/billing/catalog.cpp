@@ -3,6 +3,7 @@
 
 #include "vertebra/billing/rule_data.hpp"
 #include "vertebra/common/error.hpp"
+#include "vertebra/common/json_number.hpp"
 
 namespace vertebra::core::billing {
 
@@ -49,12 +50,15 @@ void CodeCatalog::add_from_json(const nlohmann::json& codes, const std::string& 
                 d.description = c.value("description", "");
                 d.discipline = c.value("discipline", "");
                 d.owner = c.value("owner", owner);
-                d.max_units_per_day = c.value("max_units_per_day", 0);
+                d.max_units_per_day = json_integer_member<int>(c, "max_units_per_day", 0);
                 add(std::move(d));
             }
         }();
     } catch (const nlohmann::json::exception& e) {
         throw invalid("codes", owner + ": malformed code list: " + e.what());
+    } catch (const Error& e) {
+        if (e.field() == "codes") throw;
+        throw invalid("codes", owner + ": " + e.what());  // "max_units_per_day: must be a whole..."
     }
 }
 
@@ -72,7 +76,7 @@ int Payer::option_int(const std::string& key, int fallback) const {
     const auto* v = option_at(options, key);
     if (!v) return fallback;
     if (!v->is_number_integer()) throw invalid(key, "payer " + id + ": option must be an integer");
-    return v->get<int>();
+    return json_integer<int>(*v, key);
 }
 
 std::int64_t Payer::option_cents(const std::string& key, std::int64_t fallback) const {
@@ -80,7 +84,7 @@ std::int64_t Payer::option_cents(const std::string& key, std::int64_t fallback) 
     if (!v) return fallback;
     if (!v->is_number_integer())
         throw invalid(key, "payer " + id + ": option must be whole cents (integer)");
-    return v->get<std::int64_t>();
+    return json_integer<std::int64_t>(*v, key);
 }
 
 bool Payer::option_bool(const std::string& key, bool fallback) const {
@@ -108,7 +112,7 @@ void FeeSchedule::add_from_json(const nlohmann::json& fees, const std::string& o
         if (!it->is_number_integer())
             throw invalid("fees", origin + ": fee for " + it.key() +
                                       " must be an integer number of cents");
-        set(it.key(), it->get<std::int64_t>());
+        set(it.key(), json_integer<std::int64_t>(*it, "fees." + it.key()));
     }
 }
 
@@ -161,8 +165,8 @@ CoreRules load_core_rules(LocalDate dos, const std::filesystem::path& dir) {
     r.date_of_service = dos;
 
     const auto& table = rules_on(data, "unit_table", dos);
-    r.unit_table.unit_minutes = table.value("unit_minutes", 15);
-    r.unit_table.threshold_minutes = table.value("threshold_minutes", 8);
+    r.unit_table.unit_minutes = json_integer_member<int>(table, "unit_minutes", 15);
+    r.unit_table.threshold_minutes = json_integer_member<int>(table, "threshold_minutes", 8);
     (void)units_for_minutes(0, r.unit_table);  // validates the parameters
 
     const auto& codes = rules_on(data, "codes", dos);

@@ -2,6 +2,7 @@
 #include <sstream>
 
 #include "vertebra/common/error.hpp"
+#include "vertebra/common/json_number.hpp"
 #include "vertebra/outcomes/measures.hpp"
 
 namespace vertebra::core::outcomes {
@@ -35,9 +36,9 @@ void to_json(nlohmann::json& j, const Observation& o) {
 
 void from_json(const nlohmann::json& j, Observation& o) {
     o = Observation{};
-    o.id = j.value("id", Id{0});
-    o.patient_id = j.value("patient_id", Id{0});
-    if (j.contains("plan_id") && !j.at("plan_id").is_null()) o.plan_id = j.at("plan_id").get<Id>();
+    o.id = json_integer_member<Id>(j, "id", Id{0});
+    o.patient_id = json_integer_member<Id>(j, "patient_id", Id{0});
+    if (j.contains("plan_id") && !j.at("plan_id").is_null()) o.plan_id = json_integer<Id>(j.at("plan_id"), "plan_id");
     o.measure = measure_from_string(j.at("measure").get<std::string>());
     o.value = j.at("value").get<double>();
     o.taken_at = parse_utc(j.at("taken_at").get<std::string>(), "taken_at");
@@ -47,7 +48,7 @@ void from_json(const nlohmann::json& j, Observation& o) {
         const auto& a = j.at("odi_answers");
         if (!a.is_array() || a.size() != 10) throw invalid("odi_answers", "ten entries expected");
         for (std::size_t i = 0; i < 10; ++i)
-            if (!a[i].is_null()) o.odi_answers[i] = a[i].get<int>();
+            if (!a[i].is_null()) o.odi_answers[i] = json_integer<int>(a[i], "odi_answers");
     }
 }
 

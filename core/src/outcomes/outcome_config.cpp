@@ -3,6 +3,7 @@
 #include <string>
 
 #include "vertebra/common/error.hpp"
+#include "vertebra/common/json_number.hpp"
 #include "vertebra/outcomes/measures.hpp"
 
 namespace vertebra::core::outcomes {
@@ -116,7 +117,7 @@ OutcomeConfig parse_outcome_config(const nlohmann::json& j) {
     const auto& odi = section(j, "odi");
     c.odi_bands = parse_bands(odi, "odi", 100);
     c.odi_mcid = parse_mcid(odi, "odi");
-    c.odi_max_missing_sections = odi.value("max_missing_sections", 2);
+    c.odi_max_missing_sections = json_integer_member<int>(odi, "max_missing_sections", 2);
     if (c.odi_max_missing_sections < 0 || c.odi_max_missing_sections > 9)
         throw invalid("odi.max_missing_sections", "must be 0-9 (at least one section answered)");
     const std::string rounding = odi.value("rounding", std::string("half_up"));

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "vertebra/common/error.hpp"
+#include "vertebra/common/json_number.hpp"
 
 namespace vertebra::core::plans {
 
@@ -159,13 +160,13 @@ void to_json(nlohmann::json& j, const Assessment& a) {
 
 void from_json(const nlohmann::json& j, Assessment& a) {
     a = Assessment{};
-    a.id = j.value("id", Id{0});
-    a.patient_id = j.value("patient_id", Id{0});
+    a.id = json_integer_member<Id>(j, "id", Id{0});
+    a.patient_id = json_integer_member<Id>(j, "patient_id", Id{0});
     a.assessed_on = parse_local_date(j.at("assessed_on").get<std::string>(), "assessed_on");
     a.assessed_by = j.value("assessed_by", std::string{});
     a.presenting_complaint = j.value("presenting_complaint", std::string{});
     a.onset = read_opt_date(j, "onset");
-    a.duration_weeks = j.value("duration_weeks", 0);
+    a.duration_weeks = json_integer_member<int>(j, "duration_weeks", 0);
     a.pain_pattern = pain_pattern_from_string(j.value("pain_pattern", std::string("axial")));
     a.objective_motor_weakness = j.value("objective_motor_weakness", false);
     a.causes = j.value("causes", std::vector<std::string>{});
@@ -183,7 +184,7 @@ void from_json(const nlohmann::json& j, Assessment& a) {
     if (j.contains("egfr") && !j.at("egfr").is_null()) a.egfr = j.at("egfr").get<double>();
     if (j.contains("hba1c") && !j.at("hba1c").is_null()) a.hba1c = j.at("hba1c").get<double>();
     a.birth_date = read_opt_date(j, "birth_date");
-    a.prior_conservative_care_weeks = j.value("prior_conservative_care_weeks", 0);
+    a.prior_conservative_care_weeks = json_integer_member<int>(j, "prior_conservative_care_weeks", 0);
     for (const auto& o : j.value("baseline", nlohmann::json::array()))
         a.baseline.push_back(o.get<outcomes::Observation>());
     a.notes = j.value("notes", std::string{});

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "vertebra/common/error.hpp"
+#include "vertebra/common/json_number.hpp"
 
 namespace vertebra::core::plans {
 
@@ -132,7 +133,7 @@ int weeks(const nlohmann::json& j, const char* key, int fallback, int lo, int hi
           const std::string& where) {
     if (!j.contains(key)) return fallback;
     if (!j.at(key).is_number_integer()) throw invalid(where + "." + key, "must be whole weeks");
-    const int v = j.at(key).get<int>();
+    const int v = json_integer<int>(j.at(key), where + "." + key);
     if (v < lo || v > hi)
         throw invalid(where + "." + key,
                       "must be " + std::to_string(lo) + "-" + std::to_string(hi) + " weeks");

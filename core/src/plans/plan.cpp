@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "vertebra/common/error.hpp"
+#include "vertebra/common/json_number.hpp"
 
 namespace vertebra::core::plans {
 
@@ -525,16 +526,16 @@ void to_json(nlohmann::json& j, const PlanComponent& c) {
 
 void from_json(const nlohmann::json& j, PlanComponent& c) {
     c = PlanComponent{};
-    c.id = j.value("id", Id{0});
+    c.id = json_integer_member<Id>(j, "id", Id{0});
     c.kind = component_kind_from_string(j.at("kind").get<std::string>());
     c.title = j.value("title", std::string{});
-    c.practitioner_id = j.value("practitioner_id", Id{0});
+    c.practitioner_id = json_integer_member<Id>(j, "practitioner_id", Id{0});
     c.service_id = read_opt<Id>(j, "service_id");
-    c.per_week = j.value("per_week", 0);
+    c.per_week = json_integer_member<int>(j, "per_week", 0);
     c.duration_weeks = read_opt<int>(j, "duration_weeks");
     c.session_count = read_opt<int>(j, "session_count");
-    c.session_minutes = j.value("session_minutes", 30);
-    c.min_spacing_days = j.value("min_spacing_days", 1);
+    c.session_minutes = json_integer_member<int>(j, "session_minutes", 30);
+    c.min_spacing_days = json_integer_member<int>(j, "min_spacing_days", 1);
     c.notes = j.value("notes", std::string{});
     c.module_id = j.value("module_id", default_module_id(c.kind));
     if (j.contains("medication") && !j.at("medication").is_null())
@@ -547,7 +548,7 @@ void from_json(const nlohmann::json& j, PlanComponent& c) {
     for (const auto& a : j.value("acknowledgements", nlohmann::json::array()))
         c.acknowledgements.push_back({a.value("rule", ""), a.value("reason", ""), a.value("by", ""),
                                       outcomes::parse_utc(a.at("at").get<std::string>(), "at")});
-    c.sessions_completed = j.value("sessions_completed", 0);
+    c.sessions_completed = json_integer_member<int>(j, "sessions_completed", 0);
     c.active = j.value("active", true);
 }
 
@@ -588,8 +589,8 @@ void to_json(nlohmann::json& j, const TreatmentPlan& p) {
 
 void from_json(const nlohmann::json& j, TreatmentPlan& p) {
     p = TreatmentPlan{};
-    p.id = j.value("id", Id{0});
-    p.patient_id = j.value("patient_id", Id{0});
+    p.id = json_integer_member<Id>(j, "id", Id{0});
+    p.patient_id = json_integer_member<Id>(j, "patient_id", Id{0});
     p.assessment_id = read_opt<Id>(j, "assessment_id");
     p.template_id = j.value("template_id", std::string{});
     p.title = j.value("title", std::string{});
@@ -599,7 +600,7 @@ void from_json(const nlohmann::json& j, TreatmentPlan& p) {
         p.review_dates.push_back(parse_local_date(d.get<std::string>(), "review_dates"));
     for (const auto& g : j.value("goals", nlohmann::json::array())) {
         Goal goal;
-        goal.id = g.value("id", Id{0});
+        goal.id = json_integer_member<Id>(g, "id", Id{0});
         if (g.contains("measure") && !g.at("measure").is_null())
             goal.measure = outcomes::measure_from_string(g.at("measure").get<std::string>());
         goal.baseline = read_opt<double>(g, "baseline");
@@ -612,10 +613,10 @@ void from_json(const nlohmann::json& j, TreatmentPlan& p) {
     for (const auto& c : j.value("components", nlohmann::json::array()))
         p.components.push_back(c.get<PlanComponent>());
     for (const auto& m : j.value("care_team", nlohmann::json::array()))
-        p.care_team.push_back({m.at("practitioner_id").get<Id>(), m.value("role", ""),
+        p.care_team.push_back({json_integer<Id>(m.at("practitioner_id"), "care_team.practitioner_id"), m.value("role", ""),
                                m.value("lead", false)});
     for (const auto& v : j.value("versions", nlohmann::json::array()))
-        p.versions.push_back({v.at("number").get<int>(), v.value("author", ""),
+        p.versions.push_back({json_integer<int>(v.at("number"), "versions.number"), v.value("author", ""),
                               outcomes::parse_utc(v.at("at").get<std::string>(), "at"),
                               v.value("summary", ""),
                               v.value("changes", std::vector<std::string>{})});

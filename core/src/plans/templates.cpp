@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "vertebra/common/error.hpp"
+#include "vertebra/common/json_number.hpp"
 
 namespace vertebra::core::plans {
 
@@ -23,6 +24,7 @@ template <class T>
 std::optional<T> opt_num(const nlohmann::json& j, const char* key, const std::string& where) {
     if (!j.contains(key) || j.at(key).is_null()) return std::nullopt;
     if (!j.at(key).is_number()) throw invalid(where + "." + key, "must be a number");
+    if constexpr (std::is_integral_v<T>) return json_integer<T>(j.at(key), where + "." + key);
     return j.at(key).get<T>();
 }
 
@@ -53,7 +55,7 @@ PlanTemplate parse_plan_template(const nlohmann::json& j, const std::string& ori
             for (const auto& r : t.team_roles)
                 if (std::find(roles.begin(), roles.end(), r) == roles.end())
                     throw invalid(where + ".team_roles", "\"" + r + "\" is not a care-team role");
-            t.review_every_weeks = j.value("review_every_weeks", 4);
+            t.review_every_weeks = json_integer_member<int>(j, "review_every_weeks", 4, where + ".review_every_weeks");
             if (t.review_every_weeks < 1 || t.review_every_weeks > 52)
                 throw invalid(where + ".review_every_weeks", "must be 1-52");
 
@@ -65,7 +67,7 @@ PlanTemplate parse_plan_template(const nlohmann::json& j, const std::string& ori
                 goal.improve_by_fraction = opt_num<double>(g, "improve_by_fraction", gw);
                 goal.improve_by_points = opt_num<double>(g, "improve_by_points", gw);
                 goal.description = g.value("description", std::string{});
-                goal.weeks = g.value("weeks", 12);
+                goal.weeks = json_integer_member<int>(g, "weeks", 12, gw + ".weeks");
                 if (goal.measure && !goal.improve_by_fraction && !goal.improve_by_points)
                     throw invalid(gw, "a measure goal needs improve_by_fraction or improve_by_points");
                 if (goal.improve_by_fraction && (*goal.improve_by_fraction <= 0 || *goal.improve_by_fraction >= 1))
@@ -84,11 +86,11 @@ PlanTemplate parse_plan_template(const nlohmann::json& j, const std::string& ori
                 if (!tc.role.empty() &&
                     std::find(t.team_roles.begin(), t.team_roles.end(), tc.role) == t.team_roles.end())
                     throw invalid(cw + ".role", "\"" + tc.role + "\" is not one of the template's team_roles");
-                tc.per_week = c.value("per_week", 0);
+                tc.per_week = json_integer_member<int>(c, "per_week", 0, cw + ".per_week");
                 tc.duration_weeks = opt_num<int>(c, "duration_weeks", cw);
                 tc.session_count = opt_num<int>(c, "session_count", cw);
-                tc.session_minutes = c.value("session_minutes", 30);
-                tc.min_spacing_days = c.value("min_spacing_days", 1);
+                tc.session_minutes = json_integer_member<int>(c, "session_minutes", 30, cw + ".session_minutes");
+                tc.min_spacing_days = json_integer_member<int>(c, "min_spacing_days", 1, cw + ".min_spacing_days");
                 tc.notes = c.value("notes", std::string{});
                 if (c.contains("medication"))
                     tc.medication = plugin_api::Medication{req_text(c.at("medication"), "name", cw + ".medication"),

@@ -10,6 +10,7 @@
 
 #include "api_util.hpp"
 #include "vertebra/common/error.hpp"
+#include "vertebra/common/json_number.hpp"
 
 namespace vertebra::plugin_api {
 
@@ -247,15 +248,10 @@ template <class T>
 T member(const nlohmann::json& j, const char* key, const std::string& where, T fallback) {
     auto it = j.find(key);
     if (it == j.end() || it->is_null()) return fallback;
+    // nlohmann converts any number to an integer by a plain cast, undefined when it does not
+    // fit (1e300, found by fuzz_form): integers go through the range-checked reader.
     if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
-        // nlohmann converts any number to an integer by a plain cast, undefined when it does
-        // not fit (1e300): out of range is refused here (found by fuzz_form).
-        if (it->is_number()) {
-            const double v = it->get<double>();
-            if (!(v >= static_cast<double>(std::numeric_limits<T>::min()) &&
-                  v <= static_cast<double>(std::numeric_limits<T>::max())))
-                throw invalid(where + "." + key, "is out of range");
-        }
+        if (it->is_number()) return json_integer<T>(*it, where + "." + key);
     }
     try {
         return it->get<T>();

@@ -6,6 +6,7 @@
 #include <regex>
 
 #include "vertebra/common/error.hpp"
+#include "vertebra/common/json_number.hpp"
 #include "vertebra/plugin_api/abi.hpp"
 
 namespace vertebra::core {
@@ -60,7 +61,11 @@ PluginManifest PluginManifest::parse(const nlohmann::json& j) {
     auto api = j.find("api_version");
     if (api == j.end()) throw bad("api_version", "is missing");
     if (!api->is_number_integer()) throw bad("api_version", "must be a whole number");
-    m.api_version = api->get<int>();
+    try {
+        m.api_version = json_integer<int>(*api, "api_version");  // 2^32 + 1 is not 1
+    } catch (const Error&) {
+        throw bad("api_version", "is far outside any plugin API version");
+    }
     const int ours = static_cast<int>(plugin_api::kApiVersion);
     if (m.api_version != ours) {
         throw bad("api_version", "is " + std::to_string(m.api_version) +

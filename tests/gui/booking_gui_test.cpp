@@ -23,15 +23,6 @@ T* child(wxWindow* parent, const char* name) {
     return w;
 }
 
-void choose(wxChoice* c, int index) {
-    c->SetSelection(index);
-    wxCommandEvent e(wxEVT_CHOICE, c->GetId());
-    e.SetEventObject(c);
-    e.SetInt(index);
-    c->ProcessWindowEvent(e);
-    pump(50);
-}
-
 int index_of(wxChoice* c, const wxString& prefix) {
     for (unsigned i = 0; i < c->GetCount(); ++i)
         if (c->GetString(i).StartsWith(prefix)) return static_cast<int>(i);

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include <wx/app.h>
+#include <wx/choice.h>
 #include <wx/image.h>
 #include <wx/textctrl.h>
 #include <wx/uiaction.h>
@@ -64,6 +65,15 @@ void click(wxWindow* w) {
     pump(60);
     sim.MouseClick();
     pump(150);
+}
+
+void choose(wxChoice* c, int index) {
+    c->SetSelection(index);
+    wxCommandEvent e(wxEVT_CHOICE, c->GetId());
+    e.SetEventObject(c);
+    e.SetInt(index);
+    c->ProcessWindowEvent(e);
+    pump(50);
 }
 
 void type_into(wxTextCtrl* t, const char* text) {

@@ -10,6 +10,8 @@
 #include <wx/bitmap.h>
 #include <wx/window.h>
 
+class wxChoice;
+
 class wxTextCtrl;
 
 #include "main_frame.hpp"
@@ -38,6 +40,8 @@ T* find(const char* name, wxWindow* parent) {
 }
 /// Moves the real pointer to the middle of `w` and clicks (wxUIActionSimulator), then pumps.
 void click(wxWindow* w);
+/// Selects entry `index` of a choice and sends the event a user's pick sends.
+void choose(wxChoice* c, int index);
 /// Clicks into a text box, selects what is there and types `text`.
 void type_into(wxTextCtrl* t, const char* text);
 

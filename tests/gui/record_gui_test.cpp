@@ -17,6 +17,7 @@
 #include "gui_fixture.hpp"
 #include "note_editor.hpp"
 #include "record_dialogs.hpp"
+#include "score_dialog.hpp"
 #include "trend_plot.hpp"
 #include "ui_text.hpp"
 
@@ -91,6 +92,79 @@ TEST_F(GuiTest, ChartShowsThePlanAndPlotsEveryScore) {
         listed = listed || chart->tasks()->GetItemText(i) == "Call about the MRI report";
     EXPECT_TRUE(listed);
     shoot(chart, "chart");
+    chart->Destroy();
+    pump(50);
+}
+
+TEST_F(GuiTest, TherapistRecordsPainAndOswestryScoresFromTheChart) {
+    MainFrame& f = open_frame();
+    ASSERT_TRUE(f.user()) << f.last_message().utf8_str();
+    const core::Id pid = patient_with_plan(session_);
+    ASSERT_NE(pid, 0);
+    ChartFrame* chart = f.open_chart(pid);
+    ASSERT_TRUE(chart);
+    chart->SetSize(1240, 860);
+    chart->Raise();
+    ASSERT_TRUE(pump_until([&] { return chart->nrs_plot()->paints() > 0; }));
+    const auto nrs_before = chart->nrs_plot()->series().points.size();
+    const auto odi_before = chart->odi_plot()->series().points.size();
+    const auto stored_before = session_.record->outcomes->observations(pid).size();
+
+    auto* button = find<wxButton>("chart_record_score", chart);
+    ASSERT_TRUE(button);
+    EXPECT_TRUE(button->IsEnabled());
+    click(button);
+    auto* dlg = find<ScoreDialog>("score_dialog", chart);
+    ASSERT_TRUE(dlg);
+    ASSERT_TRUE(pump_until([&] { return dlg->IsShown(); }));
+    auto* value = find<wxTextCtrl>("score_value", dlg);
+    auto* record = find<wxButton>("score_record", dlg);
+    auto* message = find<wxStaticText>("score_message", dlg);
+    ASSERT_TRUE(value && record && message);
+    // An impossible pain score is named as it is typed and Record stores nothing.
+    type_into(value, "12");
+    EXPECT_EQ(message->GetLabel(), "NRS: pain rating 12 is outside 0-10.");
+    click(record);
+    EXPECT_TRUE(dlg->IsShown());
+    EXPECT_EQ(session_.record->outcomes->observations(pid).size(), stored_before);
+    type_into(value, "2");
+    EXPECT_TRUE(message->GetLabel().StartsWith("NRS 2 (")) << message->GetLabel().utf8_str();
+    click(record);
+    ASSERT_TRUE(pump_until([&] { return chart->nrs_plot()->series().points.size() == nrs_before + 1; }))
+        << message->GetLabel().utf8_str();
+    EXPECT_FALSE(dlg->IsShown());
+    EXPECT_EQ(chart->nrs_plot()->series().points.back().value, 2);
+    ASSERT_TRUE(pump_until([&] { return chart->nrs_plot()->drawn_points().size() == nrs_before + 1; }));
+
+    // Oswestry: ten sections picked one by one; the percentage shows before it is stored.
+    dlg = chart->open_score_dialog();
+    ASSERT_TRUE(pump_until([&] { return dlg->IsShown(); }));
+    auto* measure = find<wxChoice>("score_measure", dlg);
+    ASSERT_TRUE(measure);
+    choose(measure, 1);
+    EXPECT_FALSE(find<wxTextCtrl>("score_value", dlg)->IsShownOnScreen());
+    const int answers[10] = {3, 1, 2, 2, 3, 2, 2, -1, 1, 2};  // sex life not answered
+    for (int i = 0; i < 10; ++i) {
+        auto* section = find<wxChoice>(wxString::Format("score_odi_%d", i + 1).c_str(), dlg);
+        ASSERT_TRUE(section && section->IsShownOnScreen()) << i;
+        choose(section, answers[i] + 1);
+    }
+    message = find<wxStaticText>("score_message", dlg);
+    // 18 of 45 answered points = 40 %.
+    EXPECT_TRUE(message->GetLabel().StartsWith("ODI 40 % (")) << message->GetLabel().utf8_str();
+    EXPECT_TRUE(message->GetLabel().EndsWith("9 of 10 sections answered")) << message->GetLabel().utf8_str();
+    type_into(find<wxTextCtrl>("score_note", dlg), "Paper questionnaire at the front desk");
+    shoot(dlg, "chart-score");
+    click(find<wxButton>("score_record", dlg));
+    ASSERT_TRUE(pump_until([&] { return chart->odi_plot()->series().points.size() == odi_before + 1; }))
+        << message->GetLabel().utf8_str();
+    const auto odis = session_.record->outcomes->observations(pid, core::outcomes::Measure::Odi);
+    EXPECT_DOUBLE_EQ(odis.back().value, 40.0);
+    EXPECT_EQ(odis.back().odi_answers[0], 3);
+    EXPECT_FALSE(odis.back().odi_answers[7]);
+    EXPECT_EQ(odis.back().note, "Paper questionnaire at the front desk");
+    EXPECT_EQ(odis.back().recorded_by, "demo");
+    EXPECT_EQ(session_.record->outcomes->observations(pid).size(), stored_before + 2);
     chart->Destroy();
     pump(50);
 }

@@ -19,6 +19,7 @@ using namespace vertebra::ui;
 namespace {
 
 namespace fs = std::filesystem;
+namespace outcomes = vertebra::core::outcomes;
 
 LocalDate today() { return LocalDate{date::year{2026} / 11 / 25}; }
 
@@ -171,6 +172,103 @@ TEST_F(RecordPresenterTest, DemoChartShowsPlanTimelineAndTrendsFromCore) {
     EXPECT_EQ(add_task(*s.record, *demo, c.plan_id, "Call the GP", "", "2026-12-01"), "");
     EXPECT_EQ(load_chart(*s.record, *demo, pid, today()).tasks.size(), c.tasks.size() + 1);
     EXPECT_THROW(load_chart(*s.record, *demo, 999999, today()), Error);
+}
+
+TEST(ScorePreviewTest, ScoresEachMeasureWithCoreAndNamesTheProblem) {
+    ScoreEntry nrs;
+    nrs.value = "7";
+    auto p = preview_score(nrs);
+    ASSERT_TRUE(p.observation) << p.text;
+    EXPECT_EQ(p.observation->value, 7);
+    EXPECT_EQ(p.text.rfind("NRS 7 (", 0), 0u) << p.text;
+    for (const auto& [typed, problem] :
+         std::vector<std::pair<std::string, std::string>>{
+             {"11", "NRS: pain rating 11 is outside 0-10."},
+             {"-1", "NRS: pain rating -1 is outside 0-10."},
+             {"", "NRS: type the score."},
+             {"seven", "NRS: \"seven\" is not a whole number."},
+             {"7.5", "NRS: \"7.5\" is not a whole number."}}) {
+        nrs.value = typed;
+        p = preview_score(nrs);
+        EXPECT_FALSE(p.observation) << typed;
+        EXPECT_EQ(p.text, problem) << typed;
+    }
+    ScoreEntry rmdq;
+    rmdq.measure = outcomes::Measure::Rmdq;
+    rmdq.value = "25";
+    EXPECT_FALSE(preview_score(rmdq).observation);
+    rmdq.value = "12";
+    ASSERT_TRUE(preview_score(rmdq).observation);
+    EXPECT_EQ(preview_score(rmdq).observation->value, 12);
+
+    // ODI: percent of the answered sections (RULES.md §7), answers kept with the score.
+    ScoreEntry odi;
+    odi.measure = outcomes::Measure::Odi;
+    odi.odi_answers = {"2", "2", "2", "2", "2", "2", "2", "2", "2", "2"};
+    p = preview_score(odi);
+    ASSERT_TRUE(p.observation) << p.text;
+    EXPECT_DOUBLE_EQ(p.observation->value, 40.0);
+    EXPECT_EQ(p.observation->odi_answers[3], 2);
+    EXPECT_NE(p.text.find("10 of 10 sections answered"), std::string::npos) << p.text;
+    odi.odi_answers[7] = "";  // sex life, often left out: 18 of 45 is still 40 %
+    p = preview_score(odi);
+    ASSERT_TRUE(p.observation) << p.text;
+    EXPECT_DOUBLE_EQ(p.observation->value, 40.0);
+    EXPECT_FALSE(p.observation->odi_answers[7]);
+    odi.odi_answers[0] = odi.odi_answers[1] = odi.odi_answers[2] = "-";
+    p = preview_score(odi);
+    EXPECT_FALSE(p.observation);
+    EXPECT_NE(p.text.find("unanswered"), std::string::npos) << p.text;
+    EXPECT_EQ(p.text.rfind("ODI: ", 0), 0u) << p.text;
+}
+
+TEST_F(RecordPresenterTest, RecordingAScoreStoresItOnThePlanAuditedAndTheChartPlotsIt) {
+    const Id pid = patient_with_plan();
+    ASSERT_NE(pid, 0);
+    const auto before = load_chart(*s.record, *demo, pid, today());
+    ASSERT_TRUE(before.has_plan);
+    const auto stored_before = s.record->outcomes->observations(pid).size();
+    const Instant now = s.scheduler->zone().start_of_day(today()) + std::chrono::hours{15};
+
+    ScoreEntry nrs;
+    nrs.value = "2";
+    nrs.note = "after the sixth session";
+    EXPECT_EQ(record_score(*s.record, *demo, pid, nrs, now), "");
+    const auto after = load_chart(*s.record, *demo, pid, today());
+    ASSERT_EQ(after.nrs.points.size(), before.nrs.points.size() + 1);
+    EXPECT_EQ(after.nrs.points.back().value, 2);
+    const auto stored = s.record->outcomes->observations(pid, outcomes::Measure::Nrs);
+    ASSERT_FALSE(stored.empty());
+    EXPECT_EQ(stored.back().taken_at, now);
+    EXPECT_EQ(stored.back().plan_id, std::optional<Id>(before.plan_id));
+    EXPECT_EQ(stored.back().recorded_by, "demo");
+    EXPECT_EQ(stored.back().note, "after the sixth session");
+    bool audited = false;
+    for (const auto& e : s.record->audit->all())
+        audited = audited || (e.action == "outcome.create" && e.patient_id == pid && e.user == "demo");
+    EXPECT_TRUE(audited);
+
+    ScoreEntry odi;
+    odi.measure = outcomes::Measure::Odi;
+    odi.odi_answers = {"1", "1", "1", "1", "1", "1", "1", "", "1", "1"};
+    EXPECT_EQ(record_score(*s.record, *demo, pid, odi, now + std::chrono::minutes{1}), "");
+    const auto odis = s.record->outcomes->observations(pid, outcomes::Measure::Odi);
+    ASSERT_FALSE(odis.empty());
+    EXPECT_DOUBLE_EQ(odis.back().value, 20.0);
+    EXPECT_FALSE(odis.back().odi_answers[7]);
+    EXPECT_EQ(odis.back().odi_answers[0], 1);
+
+    // Refused: an impossible score, and a user without clinical rights. Nothing is stored.
+    nrs.value = "12";
+    EXPECT_EQ(record_score(*s.record, *demo, pid, nrs, now), "NRS: pain rating 12 is outside 0-10.");
+    Principal desk;
+    desk.name = "frank";
+    desk.roles = {Role::FrontDesk};
+    desk.workstation = "test";
+    nrs.value = "3";
+    const auto refused = record_score(*s.record, desk, pid, nrs, now);
+    EXPECT_NE(refused.find("assessment.write"), std::string::npos) << refused;
+    EXPECT_EQ(s.record->outcomes->observations(pid).size(), stored_before + 2);
 }
 
 TEST_F(RecordPresenterTest, ChartReadsPlansAndScoresAsTheUserAuditedAndFrontDeskSeesNone) {

@@ -10,6 +10,7 @@
 #include <wx/statline.h>
 #include <wx/stattext.h>
 
+#include "score_dialog.hpp"
 #include "trend_plot.hpp"
 #include "ui_text.hpp"
 
@@ -116,7 +117,18 @@ ChartFrame::ChartFrame(wxWindow* parent, RecordServices& r, const core::Principa
 
     // Right: the trends, then the timeline.
     auto* right = new wxBoxSizer(wxVERTICAL);
-    right->Add(heading(root_, _("Outcomes")), 0, wxBOTTOM, 4);
+    auto* outcomes_row = new wxBoxSizer(wxHORIZONTAL);
+    outcomes_row->Add(heading(root_, _("Outcomes")), 1, wxALIGN_CENTER_VERTICAL);
+    record_score_ = new wxButton(root_, wxID_ANY, _("Record score..."));
+    record_score_->SetName("chart_record_score");
+    if (who.has(core::Permission::AssessmentWrite)) {
+        record_score_->SetToolTip(_("Record a pain (NRS), Oswestry (ODI) or Roland-Morris score taken now (Ctrl+R)"));
+    } else {
+        record_score_->Disable();
+        record_score_->SetToolTip(_("Recording scores needs a clinician's rights (assessment.write)."));
+    }
+    outcomes_row->Add(record_score_, 0);
+    right->Add(outcomes_row, 0, wxEXPAND | wxBOTTOM, 4);
     nrs_ = new TrendPlot(root_, "chart_nrs_plot");
     odi_ = new TrendPlot(root_, "chart_odi_plot");
     right->Add(nrs_, 1, wxEXPAND | wxBOTTOM, 8);
@@ -132,16 +144,32 @@ ChartFrame::ChartFrame(wxWindow* parent, RecordServices& r, const core::Principa
     v->Add(columns, 1, wxEXPAND);
     root_->SetSizer(v);
 
+    const int record_score_id = wxWindow::NewControlId();
     wxAcceleratorEntry keys[] = {{wxACCEL_NORMAL, WXK_ESCAPE, wxID_CLOSE},
                                  {wxACCEL_CTRL, 'W', wxID_CLOSE},
-                                 {wxACCEL_NORMAL, WXK_F5, wxID_REFRESH}};
-    SetAcceleratorTable(wxAcceleratorTable(3, keys));
+                                 {wxACCEL_NORMAL, WXK_F5, wxID_REFRESH},
+                                 {wxACCEL_CTRL, 'R', record_score_id}};
+    SetAcceleratorTable(wxAcceleratorTable(4, keys));
+    record_score_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { open_score_dialog(); });
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) {
+        if (record_score_->IsEnabled()) open_score_dialog();
+    }, record_score_id);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { Close(); }, wxID_CLOSE);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) { reload(); }, wxID_REFRESH);
     reload();
 }
 
 wxString ChartFrame::task_message() const { return task_message_->GetLabel(); }
+
+ScoreDialog* ChartFrame::open_score_dialog() {
+    if (score_dialog_) score_dialog_->Destroy();
+    score_dialog_ = new ScoreDialog(this, r_, who_, patient_id_, data_.patient.name,
+                                    [this] { reload(); });
+    score_dialog_->CentreOnParent();
+    score_dialog_->Show();
+    score_dialog_->Raise();
+    return score_dialog_;
+}
 
 void ChartFrame::add_task() {
     if (!data_.has_plan) {

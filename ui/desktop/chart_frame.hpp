@@ -5,6 +5,7 @@
 
 #include "vertebra/ui/chart_presenter.hpp"
 
+class wxButton;
 class wxListCtrl;
 class wxStaticText;
 class wxPanel;
@@ -12,6 +13,7 @@ class wxTextCtrl;
 
 namespace vertebra::ui {
 
+class ScoreDialog;
 class TrendPlot;
 
 class ChartFrame : public wxFrame {
@@ -28,6 +30,9 @@ public:
     wxListCtrl* tasks() { return tasks_; }
     /// The last sentence about a task that could not be added or changed ("" = fine).
     wxString task_message() const;
+    /// Opens "Record score" (Ctrl+R) beside the chart; the chart re-reads itself once a score is
+    /// stored. Returns the dialog (one at a time).
+    ScoreDialog* open_score_dialog();
 
 private:
     void fill();
@@ -55,6 +60,8 @@ private:
     wxListCtrl* timeline_ = nullptr;
     TrendPlot* nrs_ = nullptr;
     TrendPlot* odi_ = nullptr;
+    wxButton* record_score_ = nullptr;
+    ScoreDialog* score_dialog_ = nullptr;
 };
 
 }  // namespace vertebra::ui

@@ -115,6 +115,61 @@ std::string add_task(RecordServices& r, const core::Principal& who, core::Id pla
     }
 }
 
+ScorePreview preview_score(const ScoreEntry& e) {
+    ScorePreview p;
+    try {
+        outcomes::Observation o;
+        o.measure = e.measure;
+        o.note = e.note;
+        std::string band;
+        if (e.measure == outcomes::Measure::Odi) {
+            std::vector<std::string> texts;
+            for (const auto& a : e.odi_answers) texts.push_back(a.empty() ? "-" : a);
+            o.odi_answers = outcomes::parse_odi_answers(texts);
+            const auto s = outcomes::score_odi(o.odi_answers);
+            o.value = s.percent;
+            p.text = fmt::format("ODI {} % ({}), {} of 10 sections answered", number(s.percent),
+                                 s.band, s.answered);
+        } else {
+            const std::string field = outcomes::to_string(e.measure);
+            if (e.value.empty()) throw invalid(field, "type the score");
+            const int v = outcomes::parse_score_integer(e.value, field);
+            const auto s = e.measure == outcomes::Measure::Nrs ? outcomes::score_nrs(v)
+                                                                : outcomes::score_rmdq(v);
+            o.value = s.score;
+            p.text = fmt::format("{} {} ({})", measure_short(e.measure), s.score, s.band);
+        }
+        p.observation = o;
+    } catch (const Error& err) {
+        // "nrs: pain rating 11 is outside 0-10" -> "NRS: pain rating 11 is outside 0-10."
+        std::string why = err.what();
+        const std::string prefix = err.field() + ": ";
+        if (!err.field().empty() && why.rfind(prefix, 0) == 0) why.erase(0, prefix.size());
+        p.text = err.kind() == ErrorKind::Invalid
+                     ? error_sentence(std::make_exception_ptr(
+                           Error(err.kind(), measure_short(e.measure) + ": " + why)))
+                     : error_sentence(std::current_exception());
+    }
+    return p;
+}
+
+std::string record_score(RecordServices& r, const core::Principal& who, core::Id patient_id,
+                         const ScoreEntry& entry, Instant now) {
+    const auto preview = preview_score(entry);
+    if (!preview.observation) return preview.text;
+    try {
+        auto o = *preview.observation;
+        o.patient_id = patient_id;
+        o.taken_at = now;
+        o.recorded_by = who.name;
+        ActingAs acting(r, who);
+        r.plan_service->record_outcome(o);
+        return {};
+    } catch (...) {
+        return error_sentence(std::current_exception());
+    }
+}
+
 std::string set_task_done(RecordServices& r, const core::Principal& who, core::Id task_id,
                           bool done) {
     try {

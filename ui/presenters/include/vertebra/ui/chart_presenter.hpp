@@ -1,7 +1,9 @@
 // The patient chart as the desktop app shows it: demographics, the active plan, a timeline, the
-// NRS and ODI trends with baseline and MCID line, and care-team tasks. wx-free, read-only.
+// NRS and ODI trends with baseline and MCID line, and care-team tasks; scores and tasks are
+// added through core's services. wx-free.
 #pragma once
 
+#include <array>
 #include <optional>
 #include <string>
 #include <vector>
@@ -93,6 +95,30 @@ std::string add_task(RecordServices& r, const core::Principal& who, core::Id pla
 /// Ticks a task off (or reopens it); "" or a sentence.
 std::string set_task_done(RecordServices& r, const core::Principal& who, core::Id task_id,
                           bool done);
+
+/// What the chart's "Record score" dialog holds, as typed.
+struct ScoreEntry {
+    core::outcomes::Measure measure = core::outcomes::Measure::Nrs;
+    std::string value;                       ///< NRS 0-10 or RMDQ 0-24, a whole number
+    std::array<std::string, 10> odi_answers; ///< ODI sections: "0".."5", "" or "-" = not answered
+    std::string note;
+};
+
+/// The score the entry gives, or why it gives none, for the dialog to show as it is typed.
+struct ScorePreview {
+    std::optional<core::outcomes::Observation> observation;  ///< measure, value, answers, note
+    std::string text;  ///< "ODI 34 % (moderate disability), 10 of 10 sections" or the problem
+};
+
+/// Scores the entry with core's scoring (RULES.md §7): NRS and RMDQ from the whole number, ODI
+/// from the section answers (percent of the answered ones; too many unanswered is a problem).
+ScorePreview preview_score(const ScoreEntry& entry);
+
+/// Records the entry for the patient, taken at `now`, as `who` (PlanService::record_outcome:
+/// assessment.write and the care team, audited outcome.create; attached to the active or draft
+/// plan). "" when stored, else a sentence saying why not (nothing is stored then).
+std::string record_score(RecordServices& r, const core::Principal& who, core::Id patient_id,
+                         const ScoreEntry& entry, Instant now);
 
 /// A trend from observations (oldest first) with baseline, MCID line and goal target.
 TrendSeries make_trend(core::outcomes::Measure m,

@@ -3,7 +3,7 @@ include_guard(GLOBAL)
 
 # Must equal vertebra::plugin_api::kApiVersion (core/include/vertebra/plugin_api/abi.hpp); every
 # plugin compiles a static_assert that checks it.
-set(VERTEBRA_PLUGIN_API_VERSION 1)
+set(VERTEBRA_PLUGIN_API_VERSION 2)
 set(_VERTEBRA_PLUGIN_CMAKE_DIR ${CMAKE_CURRENT_LIST_DIR})
 
 # vertebra_add_plugin(<id>

@@ -18,7 +18,8 @@ namespace api = vertebra::plugin_api;
 
 /// The module's options for a payer from rule set "payer_options" in force on `date`:
 /// `default`, then `medicare` for any payer billed by the Medicare method, then the payer's own
-/// entry; later keys override earlier ones (docs/billing.md "Module options per payer").
+/// entry, then the clinic's own settings the host passes in `payer.clinic_options`; later keys
+/// override earlier ones (docs/billing.md "Module options per payer").
 inline nlohmann::json payer_options(const api::RuleData& rules, const api::PayerRef& payer,
                                     LocalDate date) {
     nlohmann::json out = nlohmann::json::object();
@@ -31,6 +32,7 @@ inline nlohmann::json payer_options(const api::RuleData& rules, const api::Payer
     merge("default");
     if (payer.is_medicare()) merge("medicare");
     if (payer.id != "default" && payer.id != "medicare") merge(payer.id);
+    if (payer.clinic_options.is_object()) out.update(payer.clinic_options);
     return out;
 }
 

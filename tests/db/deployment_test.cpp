@@ -267,6 +267,9 @@ std::string seed_clinic(const std::string& url, const std::string& dir) {
     ok({"modules", "disable", "massage"});
     ok({"--user", "olga" + sfx, "fee", "set", "--code", "97110", "--cents", "4800", "--from",
         "2027-01-01", "--reason", "2027 price list"}, "olga-pw\n");
+    ok({"--user", "olga" + sfx, "payer", "set", "--payer", "commercial", "--option",
+        "chiropractic.visits_per_year", "--value", "20", "--from", "2027-01-01", "--reason",
+        "Plan contract 2027"}, "olga-pw\n");
     ok({"--user", "olga" + sfx, "audit", "verify"}, "olga-pw\n");
     return sfx;
 }
@@ -274,7 +277,8 @@ std::string seed_clinic(const std::string& url, const std::string& dir) {
 void expect_non_trivial(const std::map<std::string, db::TableContents>& c) {
     for (const char* t : {"appointments", "patients", "session_notes", "note_addenda", "audit_log",
                           "treatment_plans", "plan_versions", "assessments", "outcome_observations",
-                          "users", "module_audit", "series", "clinic_fees"}) {
+                          "users", "module_audit", "series", "clinic_fees",
+                          "clinic_payer_settings"}) {
         auto it = c.find(t);
         ASSERT_NE(it, c.end()) << t;
         EXPECT_FALSE(it->second.rows.empty()) << "the seeded clinic has no " << t;

@@ -337,6 +337,22 @@ TEST_P(HostileInputTest, EveryCommandStoresOrRefusesHostileText) {
         sane(as("tom", {"timeline", "--patient", S}), h, {"timeline --patient"});
         sane(as("tom", {"bill", "--appointment", S}), h, {"bill --appointment"});
 
+        // --- fees and payer settings (the owner) ----------------------------------------------
+        sane(as("olga", {"fee", "set", "--code", S, "--cents", "100", "--from", "2027-01-01",
+                         "--reason", "r"}), h, {"fee set --code"});
+        sane(as("olga", {"fee", "set", "--code", "97110", "--cents", "4800", "--from", "2027-01-01",
+                         "--reason", S}), h, {"fee set --reason"});
+        const std::vector<std::string> payer_set{"payer", "set", "--payer", "commercial", "--option",
+                                                 "chiropractic.visits_per_year", "--value", "20",
+                                                 "--from", "2027-01-01", "--reason", "r"};
+        for (std::size_t at : {3u, 5u, 7u, 11u}) {  // --payer, --option, --value, --reason
+            auto args = payer_set;
+            args[at] = S;
+            sane(as("olga", args), h, {"payer set " + payer_set[at - 1]});
+        }
+        sane(cli({"payer", "options", "--payer", S}), h, {"payer options --payer"});
+        sane(cli({"payer", "history", "--payer", S}), h, {"payer history --payer"});
+
         // --- audit, bill -------------------------------------------------------------------
         sane(as("olga", {"audit", "report", "--from", S, "--to", S}), h, {"audit report dates"});
         sane(as("olga", {"audit", "report", "--from", "2020-01-01", "--to", "2030-12-31", "--user", S}),

@@ -187,12 +187,12 @@ INSTANTIATE_TEST_SUITE_P(
     Fixtures, BrokenPluginTest,
     ::testing::Values(
         BrokenCase{"api_manifest", "future",
-                   "plugin.json: \"api_version\" is 999, but this Vertebra provides plugin API 1: "
+                   "plugin.json: \"api_version\" is 999, but this Vertebra provides plugin API 2: "
                    "rebuild the plugin against it",
                    false, true},
         BrokenCase{"api_binary", "wrong_api",
                    "wrong_api.so was built for plugin API 999, but this Vertebra provides plugin "
-                   "API 1: rebuild the plugin"},
+                   "API 2: rebuild the plugin"},
         BrokenCase{"api_signature", "wrong_sig",
                    "wrong_sig.so was built with a different compiler or settings (plugin: "
                    "compiler=GNU C++ version 4.8.5;cxx=201103L; Vertebra: compiler=",

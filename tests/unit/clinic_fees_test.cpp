@@ -2,6 +2,8 @@
 // validation and audit entry, and billing with the fee in force on the visit's date.
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "vertebra/billing/clinic_fees.hpp"
 #include "vertebra/billing/visit_biller.hpp"
 #include "vertebra/common/error.hpp"
@@ -61,6 +63,96 @@ TEST(ClinicFeeTableTest, AnOverrideIsInForceFromItsDateUntilTheNext) {
     EXPECT_EQ(t.in_force("97110", "", d("2027-07-01"))->cents_per_unit, 5000);
     EXPECT_EQ(t.in_force("97110", "", d("2031-01-01"))->cents_per_unit, 5000);
     EXPECT_EQ(t.in_force("97140", "", d("2031-01-01")), nullptr);
+}
+
+ClinicPayerSetting setting(Id id, const char* payer, const char* option, nlohmann::json value,
+                           const char* from) {
+    ClinicPayerSetting s;
+    s.id = id;
+    s.payer = payer;
+    s.option = option;
+    s.value = std::move(value);
+    s.effective_from = d(from);
+    s.set_by = "olga";
+    s.reason = "test";
+    return s;
+}
+
+TEST(PayerSettingTableTest, ASettingIsInForceFromItsDateAndModulesGetOnlyTheirOwn) {
+    const PayerSettingTable t({setting(3, "commercial", "chiropractic.visits_per_year", 30, "2027-07-01"),
+                               setting(1, "commercial", "chiropractic.visits_per_year", 20, "2027-01-01"),
+                               setting(2, "commercial", "chiropractic.visits_per_year", 24, "2027-01-01"),
+                               setting(4, "medicare", "chiropractic.visits_per_year", 5, "2027-01-01"),
+                               setting(5, "commercial", "acupuncture.kx_from_visit", 10, "2027-01-01"),
+                               setting(6, "commercial", "chiropractic.extraspinal_covered", false,
+                                       "2027-03-01")});
+    EXPECT_EQ(t.in_force("commercial", "chiropractic.visits_per_year", d("2026-12-31")), nullptr);
+    // Two on the same date: the one set last (a correction) wins.
+    EXPECT_EQ(t.in_force("commercial", "chiropractic.visits_per_year", d("2027-01-01"))->value, 24);
+    EXPECT_EQ(t.in_force("commercial", "chiropractic.visits_per_year", d("2027-07-01"))->value, 30);
+    EXPECT_EQ(t.module_options("commercial", "chiropractic", d("2027-02-01")),
+              (nlohmann::json{{"visits_per_year", 24}}));
+    EXPECT_EQ(t.module_options("commercial", "chiropractic", d("2027-03-01")),
+              (nlohmann::json{{"visits_per_year", 24}, {"extraspinal_covered", false}}));
+    EXPECT_EQ(t.module_options("commercial", "acupuncture", d("2027-03-01")),
+              (nlohmann::json{{"kx_from_visit", 10}}));
+    EXPECT_EQ(t.module_options("medicare", "chiropractic", d("2027-03-01")),
+              (nlohmann::json{{"visits_per_year", 5}}));
+    EXPECT_TRUE(t.module_options("commercial", "chiro", d("2027-03-01")).empty());  // no prefix match
+    EXPECT_TRUE(t.module_options("medicare_advantage", "chiropractic", d("2027-03-01")).empty());
+}
+
+TEST(SettableOptionTest, ParsesWhatAnOwnerTypesAgainstTheModulesDeclaration) {
+    const nlohmann::json data = {
+        {"payers", nlohmann::json::object()},
+        {"clinic_settable",
+         {{"visits_per_year", {{"label", "Visits a year"}, {"type", "integer"}, {"min", 0}, {"max", 366}}},
+          {"year_basis", {{"type", "choice"}, {"choices", {"calendar", "rolling_12_months"}}}},
+          {"covered", {{"type", "boolean"}}}}}};
+    const auto opts = settable_options("chiropractic", &data);
+    ASSERT_EQ(opts.size(), 3u);
+    std::map<std::string, SettableOption> by;
+    for (const auto& o : opts) by[o.key] = o;
+    const auto& cap = by.at("chiropractic.visits_per_year");
+    EXPECT_EQ(cap.label, "Visits a year");
+    EXPECT_EQ(cap.parse(" 20 "), 20);
+    EXPECT_EQ(cap.parse("366"), 366);
+    for (const char* bad : {"367", "-1", "2.5", "20 visits", "", "99999999999999999999"}) {
+        try {
+            (void)cap.parse(bad);
+            ADD_FAILURE() << bad;
+        } catch (const Error& e) {
+            EXPECT_EQ(e.field(), "value");
+            EXPECT_NE(std::string(e.what()).find("a whole number from 0 to 366"), std::string::npos);
+        }
+    }
+    EXPECT_EQ(by.at("chiropractic.year_basis").parse("calendar"), "calendar");
+    EXPECT_THROW((void)by.at("chiropractic.year_basis").parse("Calendar"), Error);
+    EXPECT_EQ(by.at("chiropractic.covered").parse("Yes"), true);
+    EXPECT_EQ(by.at("chiropractic.covered").parse("no"), false);
+    EXPECT_THROW((void)by.at("chiropractic.covered").parse("1"), Error);
+    EXPECT_EQ(show_option_value(true), "yes");
+    EXPECT_EQ(show_option_value(20), "20");
+    EXPECT_EQ(show_option_value("calendar"), "calendar");
+
+    // A malformed declaration in rule data is Invalid, naming the module and option.
+    for (const nlohmann::json& bad :
+         {nlohmann::json{{"clinic_settable", {{"x", {{"type", "integer"}, {"min", 5}, {"max", 1}}}}}},
+          nlohmann::json{{"clinic_settable", {{"x", {{"type", "integer"}, {"max", 1e300}}}}}},
+          nlohmann::json{{"clinic_settable", {{"x", {{"type", "colour"}}}}}},
+          nlohmann::json{{"clinic_settable", {{"x", {{"type", "choice"}}}}}},
+          nlohmann::json{{"clinic_settable", {{"x", 3}}}},
+          nlohmann::json{{"clinic_settable", "all"}}}) {
+        try {
+            (void)settable_options("massage", &bad);
+            ADD_FAILURE() << bad.dump();
+        } catch (const Error& e) {
+            EXPECT_EQ(e.field(), "clinic_settable");
+            EXPECT_NE(std::string(e.what()).find("massage/payer_options.json"), std::string::npos)
+                << e.what();
+        }
+    }
+    EXPECT_TRUE(settable_options("massage", nullptr).empty());
 }
 
 TEST(ClinicFeeTableTest, ALaterCorrectionOfTheSameDateWinsAndPayerFeesComeFirst) {

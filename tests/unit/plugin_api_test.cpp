@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "vertebra/common/error.hpp"
+#include "vertebra/plugin_api/abi.hpp"
 #include "vertebra/plugin_api/forms.hpp"
 #include "vertebra/plugin_api/rule_data.hpp"
 #include "vertebra/plugin_api/workflow.hpp"
@@ -295,7 +296,7 @@ namespace {
 
 nlohmann::json good_manifest() {
     return {{"id", "massage"}, {"name", "Massage"}, {"version", "1.0.0"},
-            {"api_version", 1}, {"library", "massage.so"}};
+            {"api_version", vertebra::plugin_api::kApiVersion}, {"library", "massage.so"}};
 }
 
 struct ManifestCase {

@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli.hpp"
+#include "vertebra/db/fee_repository.hpp"
 
 namespace vertebra::ui::cli {
 
@@ -67,6 +68,10 @@ core::Scheduler& Context::scheduler() {
                         core::latest_assessment_records(
                             *booking_assessments_, [this] { return &actor(*this); },
                             booking_care_team_.get()));
+                    booking_checks_->set_payer_settings([this] {
+                        return core::billing::PayerSettingTable(
+                            db::fee_repository(database())->payer_settings());
+                    });
                 }
                 return (*booking_checks_)(s, occurrences);
             });

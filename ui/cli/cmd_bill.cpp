@@ -44,9 +44,15 @@ Instant now() {
     return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
 }
 
-/// The clinic's own fees from the database; none when there is no usable clinic database (a
-/// visit file is then billed at the shipped fees, as module_registry() has said on stderr).
-std::optional<core::billing::ClinicFeeTable> clinic_fees(Context& ctx, bool require_database) {
+/// The clinic's own fees and payer settings from the database.
+struct ClinicBilling {
+    core::billing::ClinicFeeTable fees;
+    core::billing::PayerSettingTable payer_settings;
+};
+
+/// None when there is no usable clinic database (a visit file is then billed at the shipped
+/// fees and the modules' own payer rules, as module_registry() has said on stderr).
+std::optional<ClinicBilling> clinic_billing(Context& ctx, bool require_database) {
     db::Database* db = nullptr;
     try {
         db = &ctx.database();
@@ -54,7 +60,9 @@ std::optional<core::billing::ClinicFeeTable> clinic_fees(Context& ctx, bool requ
         if (require_database) throw;
         return std::nullopt;
     }
-    return core::billing::ClinicFeeTable(db::fee_repository(*db)->all());
+    const auto repo = db::fee_repository(*db);
+    return ClinicBilling{core::billing::ClinicFeeTable(repo->all()),
+                         core::billing::PayerSettingTable(repo->payer_settings())};
 }
 
 /// The claim of an appointment from its signed note, as the signed-in user.
@@ -65,11 +73,12 @@ core::billing::VisitBill bill_appointment(Context& ctx, const BillArgs& args) {
     auto audit = db.audit();
     core::NoteService service(*notes, db.scheduling(), *audit);
     plugin_host(ctx);
-    const auto fees = clinic_fees(ctx, true);
+    const auto clinic = clinic_billing(ctx, true);
     return core::billing::charges_for_appointment(who, service, db.scheduling(),
                                                   module_registry(ctx, true),
                                                   ctx.scheduler().zone(), args.appointment,
-                                                  args.payer, now(), fees ? &*fees : nullptr);
+                                                  args.payer, now(), &clinic->fees,
+                                                  &clinic->payer_settings);
 }
 
 void run(Context& ctx, const BillArgs& args) {
@@ -84,10 +93,11 @@ void run(Context& ctx, const BillArgs& args) {
         const nlohmann::json visit = core::billing::parse_visit_json(read_input(args.file));
         plugin_host(ctx);  // loads the plugins (search path: --plugin-dir, env, defaults)
         const auto& modules = module_registry(ctx, false);
-        const auto fees = clinic_fees(ctx, false);
+        const auto clinic = clinic_billing(ctx, false);
         core::billing::BillOptions options;
         options.payer = args.payer.empty() ? "commercial" : args.payer;
-        options.clinic_fees = fees ? &*fees : nullptr;
+        options.clinic_fees = clinic ? &clinic->fees : nullptr;
+        options.payer_settings = clinic ? &clinic->payer_settings : nullptr;
         bill = core::billing::bill_visit(visit, modules, options);
     }
     if (ctx.json) {

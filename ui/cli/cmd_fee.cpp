@@ -1,4 +1,5 @@
-// `vertebra-cli fee list|set|history` (the clinic's own fees) and `payer list` (payer settings).
+// `vertebra-cli fee list|set|history` (the clinic's own fees) and `payer list|set|history` (the
+// payers in force and the clinic's own payer settings).
 #include <chrono>
 #include <iostream>
 #include <memory>
@@ -161,7 +162,7 @@ void run_payers(Context& ctx, const std::string& on_text) {
         return;
     }
     std::cout << "Payers in force on " << format_date(on)
-              << " (payer rules are rule data; clinic fees per payer: fee set --payer)\n";
+              << " (clinic fees per payer: fee set --payer; settings: payer set)\n";
     for (const auto& p : payers) {
         std::cout << fmt::format("{} ({}): timed codes by {}", p.id, p.name,
                                  core::billing::to_string(p.method));
@@ -178,7 +179,89 @@ void run_payers(Context& ctx, const std::string& on_text) {
         for (const auto& [module, opts] : p.module_options)
             for (auto it = opts.begin(); it != opts.end(); ++it)
                 std::cout << fmt::format("  {}.{}: {}\n", module, it.key(), it.value().dump());
+        for (const auto& r : p.settable) {
+            if (!r.clinic) continue;
+            std::cout << fmt::format("  clinic setting {} = {} from {} by {}: {} (module's own: {})\n",
+                                     r.option.key, core::billing::show_option_value(r.clinic->value),
+                                     format_date(r.clinic->effective_from), r.clinic->set_by,
+                                     r.clinic->reason, core::billing::show_option_value(r.shipped));
+        }
     }
+}
+
+struct PayerSetArgs {
+    std::string payer, option, value, from, reason;
+};
+
+void run_payer_set(Context& ctx, const PayerSetArgs& a) {
+    core::billing::PayerSettingChange c;
+    c.payer = a.payer;
+    c.option = a.option;
+    c.value = a.value;
+    c.effective_from = parse_local_date(a.from, "from");
+    c.reason = a.reason;
+    auto& who = principal(ctx);
+    auto svc = service(ctx);
+    const auto s = svc.set_payer_option(who, c, now());
+    if (ctx.json) {
+        ctx.print_json(core::billing::to_json(s));
+        return;
+    }
+    std::cout << fmt::format("{} {} = {} from {} (setting #{}, set by {})\n", s.payer, s.option,
+                             core::billing::show_option_value(s.value),
+                             format_date(s.effective_from), s.id, s.set_by);
+}
+
+void run_payer_options(Context& ctx, const std::string& on_text, const std::string& payer) {
+    const LocalDate on = date_or_today(ctx, on_text, "on");
+    auto svc = service(ctx);
+    auto payers = svc.payers(on);
+    if (!payer.empty()) {
+        std::erase_if(payers, [&](const auto& p) { return p.id != payer; });
+        if (payers.empty()) throw invalid("payer", "no payer '" + payer + "' on " + format_date(on));
+    }
+    if (ctx.json) {
+        nlohmann::json out = nlohmann::json::object();
+        for (const auto& p : payers) {
+            nlohmann::json rows = nlohmann::json::array();
+            for (const auto& r : p.settable) rows.push_back(core::billing::to_json(r));
+            out[p.id] = rows;
+        }
+        ctx.print_json({{"date", format_date(on)}, {"options", out}});
+        return;
+    }
+    for (const auto& p : payers) {
+        std::cout << fmt::format("{} ({}) on {}\n", p.id, p.name, format_date(on));
+        if (p.settable.empty()) std::cout << "  no enabled module lets the clinic set an option\n";
+        for (const auto& r : p.settable)
+            std::cout << fmt::format("  {:<42} {:<12} {}{} — {}; takes {}\n", r.option.key,
+                                     core::billing::show_option_value(r.value()),
+                                     r.clinic ? "clinic, from " + format_date(r.clinic->effective_from)
+                                              : std::string("module's own"),
+                                     r.clinic ? " by " + r.clinic->set_by : std::string(),
+                                     r.option.label, r.option.accepts());
+    }
+}
+
+void run_payer_history(Context& ctx, const std::string& payer) {
+    const auto all = repository(ctx).payer_settings();
+    if (ctx.json) {
+        nlohmann::json arr = nlohmann::json::array();
+        for (const auto& s : all)
+            if (payer.empty() || s.payer == payer) arr.push_back(core::billing::to_json(s));
+        ctx.print_json(arr);
+        return;
+    }
+    bool any = false;
+    for (const auto& s : all) {
+        if (!payer.empty() && s.payer != payer) continue;
+        any = true;
+        std::cout << fmt::format("#{:<4} {:<18} {:<42} {:>8} from {}  set {} by {}: {}\n", s.id,
+                                 s.payer, s.option, core::billing::show_option_value(s.value),
+                                 format_date(s.effective_from), format_utc(s.set_at), s.set_by,
+                                 s.reason);
+    }
+    if (!any) std::cout << "no payer settings: every payer follows the modules' own rules\n";
 }
 
 }  // namespace
@@ -217,13 +300,43 @@ void register_fee_commands(CLI::App& app, Context& ctx) {
     history->add_option("--code", *code, "Only this code");
     history->callback([&ctx, code] { run_history(ctx, *code); });
 
-    auto* payer = app.add_subcommand("payer", "Payers and their settings (read-only)");
+    auto* payer = app.add_subcommand(
+        "payer", "Payers in force and the clinic's own payer settings (effective-dated)");
     payer->require_subcommand(1);
     auto on = std::make_shared<std::string>();
     auto* plist = payer->add_subcommand(
         "list", "Payers in force with timed-code method, modifiers and every module's options");
     plist->add_option("--on", *on, "Date YYYY-MM-DD (default: today)");
     plist->callback([&ctx, on] { run_payers(ctx, *on); });
+
+    auto oa = std::make_shared<std::pair<std::string, std::string>>();
+    auto* options = payer->add_subcommand(
+        "options", "The options the clinic may set per payer, with the value in force");
+    options->add_option("--on", oa->first, "Date YYYY-MM-DD (default: today)");
+    options->add_option("--payer", oa->second, "Only this payer");
+    options->callback([&ctx, oa] { run_payer_options(ctx, oa->first, oa->second); });
+
+    auto pa = std::make_shared<PayerSetArgs>();
+    auto* pset = payer->add_subcommand(
+        "set", "Set the clinic's value of a payer option from a date (owner: fee.manage; audited)");
+    pset->add_option("--payer", pa->payer, "Payer id, e.g. commercial")->required();
+    pset->add_option("--option", pa->option,
+                     "MODULE.OPTION as `payer options` lists it, e.g. chiropractic.visits_per_year")
+        ->required();
+    pset->add_option("--value", pa->value, "The value: a whole number, yes/no, or one of the choices")
+        ->required()
+        ->allow_extra_args(false);
+    pset->add_option("--from", pa->from,
+                     "First date it applies to, YYYY-MM-DD (until the next change)")
+        ->required();
+    pset->add_option("--reason", pa->reason, "Why (kept in the history and the audit log)")
+        ->required();
+    pset->callback([&ctx, pa] { run_payer_set(ctx, *pa); });
+
+    auto hp = std::make_shared<std::string>();
+    auto* phist = payer->add_subcommand("history", "Every payer setting ever made, oldest first");
+    phist->add_option("--payer", *hp, "Only this payer");
+    phist->callback([&ctx, hp] { run_payer_history(ctx, *hp); });
 }
 
 }  // namespace vertebra::ui::cli

@@ -1,10 +1,12 @@
-// The owner's "Fees and payers" window: the fee list for a date, changing a fee, the payers.
+// The owner's "Fees and payers" window: the fee list for a date, changing a fee, the payers and
+// the payer options the clinic sets. What may be set, and how, is core's and the modules' rule.
 #include "fees_dialog.hpp"
 
 #include <chrono>
 
 #include <wx/button.h>
 #include <wx/choice.h>
+#include <wx/combobox.h>
 #include <wx/datectrl.h>
 #include <wx/dateevt.h>
 #include <wx/listctrl.h>
@@ -122,7 +124,8 @@ FeesDialog::FeesDialog(wxWindow* parent, core::billing::FeeRepository& fees,
         ppage, wxID_ANY,
         _("Payer rules (timed-code method, modifiers, coverage options) are effective-dated rule "
           "data shipped with Vertebra and its modules, shown here as in force on the chosen date. "
-          "A payer's own fees are set on the Fees page."));
+          "The options a module lets the clinic set (a plan's yearly visit cap, what it covers) "
+          "are set below from a date; a payer's own fees are set on the Fees page."));
     about->Wrap(1080);
     ppv->Add(about, 0, wxALL, 10);
     payers_ = new wxListCtrl(ppage, wxID_ANY, wxDefaultPosition, wxSize(-1, 150),
@@ -135,10 +138,56 @@ FeesDialog::FeesDialog(wxWindow* parent, core::billing::FeeRepository& fees,
     payers_->AppendColumn(_("Clinic fees"), wxLIST_FORMAT_LEFT, 90);
     payers_->AppendColumn(_("Options in force"), wxLIST_FORMAT_LEFT, 420);
     ppv->Add(payers_, 0, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, 10);
+    auto* split = new wxBoxSizer(wxHORIZONTAL);
+    options_ = new wxListCtrl(ppage, wxID_ANY, wxDefaultPosition, wxSize(-1, 170),
+                              wxLC_REPORT | wxLC_SINGLE_SEL);
+    options_->SetName("payer_options_list");
+    options_->AppendColumn(_("Option the clinic may set"), wxLIST_FORMAT_LEFT, 330);
+    options_->AppendColumn(_("In force"), wxLIST_FORMAT_LEFT, 90);
+    options_->AppendColumn(_("From"), wxLIST_FORMAT_LEFT, 300);
+    split->Add(options_, 3, wxEXPAND | wxRIGHT, 10);
     payer_details_ = new wxTextCtrl(ppage, wxID_ANY, wxString(), wxDefaultPosition, wxDefaultSize,
                                     wxTE_MULTILINE | wxTE_READONLY);
     payer_details_->SetName("payer_details");
-    ppv->Add(payer_details_, 1, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, 10);
+    split->Add(payer_details_, 2, wxEXPAND);
+    ppv->Add(split, 1, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, 10);
+
+    auto* sbox = new wxStaticBoxSizer(wxVERTICAL, ppage, _("Change a setting of the selected payer"));
+    wxWindow* ssb = sbox->GetStaticBox();
+    auto* srow = new wxBoxSizer(wxHORIZONTAL);
+    auto slabel = [&](const wxString& text) {
+        srow->Add(new wxStaticText(ssb, wxID_ANY, text), 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 5);
+    };
+    slabel(_("Option"));
+    option_ = new wxChoice(ssb, wxID_ANY, wxDefaultPosition, wxSize(300, -1));
+    option_->SetName("payer_option");
+    srow->Add(option_, 0, wxRIGHT, 12);
+    slabel(_("Value"));
+    value_ = new wxComboBox(ssb, wxID_ANY, wxString(), wxDefaultPosition, wxSize(150, -1));
+    value_->SetName("payer_value");
+    srow->Add(value_, 0, wxRIGHT, 12);
+    slabel(_("From"));
+    setting_from_ = new wxDatePickerCtrl(ssb, wxID_ANY, to_wx_date(today), wxDefaultPosition,
+                                         wxDefaultSize, wxDP_DROPDOWN | wxDP_SHOWCENTURY);
+    setting_from_->SetName("payer_from");
+    srow->Add(setting_from_, 0, wxRIGHT, 12);
+    slabel(_("Reason"));
+    setting_reason_ = new wxTextCtrl(ssb, wxID_ANY, wxString(), wxDefaultPosition,
+                                     wxSize(200, -1), wxTE_PROCESS_ENTER);
+    setting_reason_->SetName("payer_reason");
+    srow->Add(setting_reason_, 1, wxRIGHT, 12);
+    setting_set_ = new wxButton(ssb, wxID_ANY, _("Set &value"));
+    setting_set_->SetName("payer_set");
+    srow->Add(setting_set_, 0);
+    sbox->Add(srow, 0, wxEXPAND | wxALL, 6);
+    value_hint_ = new wxStaticText(ssb, wxID_ANY, wxString());
+    value_hint_->SetName("payer_value_hint");
+    value_hint_->SetForegroundColour(wxColour(0x55, 0x5B, 0x66));
+    sbox->Add(value_hint_, 0, wxEXPAND | wxLEFT | wxRIGHT, 6);
+    setting_message_ = new wxStaticText(ssb, wxID_ANY, wxString());
+    setting_message_->SetName("payer_message");
+    sbox->Add(setting_message_, 0, wxEXPAND | wxALL, 6);
+    ppv->Add(sbox, 0, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, 10);
     ppage->SetSizer(ppv);
     book_->AddPage(ppage, _("Payers"));
 
@@ -151,11 +200,21 @@ FeesDialog::FeesDialog(wxWindow* parent, core::billing::FeeRepository& fees,
 
     // Who may change fees is core's rule (fee.manage); the view only follows it.
     const bool edit = presenter_.can_edit();
-    for (wxWindow* w : std::initializer_list<wxWindow*>{code_, amount_, from_, payer_, reason_, set_})
+    for (wxWindow* w : std::initializer_list<wxWindow*>{code_, amount_, from_, payer_, reason_, set_,
+                                                        option_, value_, setting_from_,
+                                                        setting_reason_, setting_set_})
         w->Enable(edit);
+    if (!edit) setting_message_->SetLabel(wx(presenter_.edit_hint()));
 
     list_->Bind(wxEVT_LIST_ITEM_SELECTED, [this](wxListEvent&) { on_selected(); });
     payers_->Bind(wxEVT_LIST_ITEM_SELECTED, [this](wxListEvent&) { on_payer_selected(); });
+    options_->Bind(wxEVT_LIST_ITEM_SELECTED, [this](wxListEvent& e) {
+        option_->SetSelection(static_cast<int>(e.GetIndex()));
+        on_option_chosen();
+    });
+    option_->Bind(wxEVT_CHOICE, [this](wxCommandEvent&) { on_option_chosen(); });
+    setting_set_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { on_set_setting(); });
+    setting_reason_->Bind(wxEVT_TEXT_ENTER, [this](wxCommandEvent&) { on_set_setting(); });
     date_->Bind(wxEVT_DATE_CHANGED, [this](wxDateEvent& e) {
         presenter_.set_date(from_wx_date(e.GetDate()));
         reload();
@@ -211,6 +270,7 @@ void FeesDialog::reload() {
         message_->SetLabel(wx(presenter_.problem()));
     }
 
+    const std::string keep_selected = selected_payer();
     payer_rows_ = presenter_.payers();
     payers_->DeleteAllItems();
     for (std::size_t i = 0; i < payer_rows_.size(); ++i) {
@@ -222,10 +282,18 @@ void FeesDialog::reload() {
         payers_->SetItem(item, 4, wx(p.clinic_fees));
         payers_->SetItem(item, 5, wx(p.options));
     }
-    if (!payer_rows_.empty())
-        payers_->SetItemState(0, wxLIST_STATE_SELECTED | wxLIST_STATE_FOCUSED,
-                              wxLIST_STATE_SELECTED | wxLIST_STATE_FOCUSED);
-    on_payer_selected();
+    if (payer_rows_.empty() || !select_payer(keep_selected)) {
+        if (!payer_rows_.empty())
+            payers_->SetItemState(0, wxLIST_STATE_SELECTED | wxLIST_STATE_FOCUSED,
+                                  wxLIST_STATE_SELECTED | wxLIST_STATE_FOCUSED);
+        on_payer_selected();
+    }
+}
+
+std::string FeesDialog::selected_payer() const {
+    const long i = payers_->GetNextItem(-1, wxLIST_NEXT_ALL, wxLIST_STATE_SELECTED);
+    if (i < 0 || static_cast<std::size_t>(i) >= payer_rows_.size()) return {};
+    return payer_rows_[static_cast<std::size_t>(i)].id;
 }
 
 bool FeesDialog::select_payer(const std::string& id) {
@@ -246,7 +314,62 @@ void FeesDialog::on_payer_selected() {
         for (const auto& line : payer_rows_[static_cast<std::size_t>(i)].detail_lines)
             text += wx(line) + "\n";
     payer_details_->ChangeValue(text);
+
+    const int keep = option_->GetSelection();
+    const std::string payer = selected_payer();
+    option_lines_ = payer.empty() ? std::vector<PayerOptionLine>{} : presenter_.payer_options(payer);
+    options_->DeleteAllItems();
+    option_->Clear();
+    for (std::size_t k = 0; k < option_lines_.size(); ++k) {
+        const auto& o = option_lines_[k];
+        const long item = options_->InsertItem(static_cast<long>(k), wx(o.label));
+        options_->SetItem(item, 1, wx(o.value));
+        options_->SetItem(item, 2, wx(o.source));
+        if (o.clinic) options_->SetItemBackgroundColour(item, kClinicRow);
+        option_->Append(wx(o.label + " (" + o.option + ")"));
+    }
+    if (!option_lines_.empty())
+        option_->SetSelection(keep >= 0 && keep < static_cast<int>(option_lines_.size()) ? keep : 0);
+    on_option_chosen();
 }
+
+void FeesDialog::on_option_chosen() {
+    const int k = option_->GetSelection();
+    value_->Clear();
+    if (k < 0 || static_cast<std::size_t>(k) >= option_lines_.size()) {
+        value_hint_->SetLabel(wxString());
+        return;
+    }
+    const auto& o = option_lines_[static_cast<std::size_t>(k)];
+    for (const auto& c : o.choices) value_->Append(wx(c));
+    value_->ChangeValue(wx(o.value));
+    value_hint_->SetLabel(wxString::Format(_("%s takes %s; now %s (%s)."), wx(o.option),
+                                           wx(o.accepts), wx(o.value), wx(o.source)));
+}
+
+void FeesDialog::on_set_setting() {
+    if (!setting_set_->IsEnabled()) return;
+    const int k = option_->GetSelection();
+    const std::string payer = selected_payer();
+    if (k < 0 || static_cast<std::size_t>(k) >= option_lines_.size() || payer.empty()) {
+        setting_message_->SetForegroundColour(kProblem);
+        setting_message_->SetLabel(_("Choose a payer and one of its options first."));
+        return;
+    }
+    const std::string option = option_lines_[static_cast<std::size_t>(k)].option;
+    const auto r = presenter_.set_payer_option(payer, option, utf8(value_->GetValue()),
+                                               from_wx_date(setting_from_->GetValue()),
+                                               utf8(setting_reason_->GetValue()), wall_now());
+    setting_message_->SetForegroundColour(r.ok ? kDone : kProblem);
+    setting_message_->SetLabel(wx(r.message));
+    if (!r.ok) return;
+    setting_reason_->ChangeValue(wxString());
+    reload();
+    setting_message_->SetForegroundColour(kDone);
+    setting_message_->SetLabel(wx(r.message));
+}
+
+wxString FeesDialog::setting_message() const { return setting_message_->GetLabel(); }
 
 void FeesDialog::show_date(LocalDate d) {
     date_->SetValue(to_wx_date(d));

@@ -1,4 +1,5 @@
-// The owner's "Fees and payers" window: the fee list for a date, changing a fee, the payers.
+// The owner's "Fees and payers" window: the fee list for a date, changing a fee, the payers and
+// the payer options the clinic sets.
 #pragma once
 
 #include <string>
@@ -11,6 +12,7 @@
 class wxListCtrl;
 class wxDatePickerCtrl;
 class wxChoice;
+class wxComboBox;
 class wxTextCtrl;
 class wxButton;
 class wxStaticText;
@@ -38,12 +40,20 @@ public:
     bool select_payer(const std::string& id);
     /// Shows the payers page (1) or the fees page (0).
     void show_page(int page);
+    /// The settable options of the payer selected on the Payers page.
+    const std::vector<PayerOptionLine>& option_lines() const { return option_lines_; }
+    /// The last message under the payer-setting fields.
+    wxString setting_message() const;
 
 private:
     void reload();
     void on_selected();
     void on_set();
     void on_payer_selected();
+    void on_option_chosen();
+    void on_set_setting();
+    /// The payer selected on the Payers page ("" when none).
+    std::string selected_payer() const;
 
     FeesPresenter presenter_;
     std::vector<FeeListRow> rows_;
@@ -62,6 +72,15 @@ private:
     wxStaticText* message_ = nullptr;
     wxListCtrl* payers_ = nullptr;
     wxTextCtrl* payer_details_ = nullptr;
+    std::vector<PayerOptionLine> option_lines_;
+    wxListCtrl* options_ = nullptr;
+    wxChoice* option_ = nullptr;
+    wxComboBox* value_ = nullptr;
+    wxStaticText* value_hint_ = nullptr;
+    wxDatePickerCtrl* setting_from_ = nullptr;
+    wxTextCtrl* setting_reason_ = nullptr;
+    wxButton* setting_set_ = nullptr;
+    wxStaticText* setting_message_ = nullptr;
 };
 
 }  // namespace vertebra::ui

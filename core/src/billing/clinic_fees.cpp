@@ -241,15 +241,29 @@ std::vector<PayerSettings> FeeService::payers(LocalDate on) {
         out.push_back(std::move(s));
     }
     if (modules_) {
+        const PayerSettingTable clinic = payer_setting_table();
         for (const ModuleHandle* m : modules_->active_modules()) {
             const auto* po = m->rules().find("payer_options", on);
             if (!po || !po->contains("payers") || !(*po)["payers"].is_object()) continue;
             const auto& all = (*po)["payers"];
+            const auto settable = settable_options(m->id(), po);
             for (auto& s : out) {
-                nlohmann::json merged = all.contains("default") && all["default"].is_object()
-                                            ? all["default"]
-                                            : nlohmann::json::object();
-                if (all.contains(s.id) && all[s.id].is_object()) merged.update(all[s.id]);
+                // The merge order of the modules' own reading (plugins/shared/module_support.hpp).
+                nlohmann::json merged = nlohmann::json::object();
+                auto merge = [&](const std::string& key) {
+                    if (all.contains(key) && all[key].is_object()) merged.update(all[key]);
+                };
+                merge("default");
+                if (s.method == TimedMethod::TotalTime && s.id != "medicare") merge("medicare");
+                if (s.id != "default") merge(s.id);
+                for (const auto& o : settable) {
+                    PayerOptionRow row;
+                    row.option = o;
+                    row.shipped = merged.value(o.name, nlohmann::json());
+                    if (const ClinicPayerSetting* c = clinic.in_force(s.id, o.key, on)) row.clinic = *c;
+                    s.settable.push_back(row);
+                }
+                merged.update(clinic.module_options(s.id, m->id(), on));
                 if (!merged.empty()) s.module_options[m->id()] = std::move(merged);
             }
         }
@@ -296,13 +310,16 @@ nlohmann::json to_json(const FeeRow& r) {
 nlohmann::json to_json(const PayerSettings& p) {
     nlohmann::json mods = nlohmann::json::object();
     for (const auto& [id, o] : p.module_options) mods[id] = o;
+    nlohmann::json settable = nlohmann::json::array();
+    for (const auto& r : p.settable) settable.push_back(to_json(r));
     return {{"id", p.id},
             {"name", p.name},
             {"timed_method", to_string(p.method)},
             {"discipline_modifiers", p.discipline_modifiers},
             {"options", p.options},
             {"module_options", mods},
-            {"clinic_fee_overrides", p.clinic_fee_overrides}};
+            {"clinic_fee_overrides", p.clinic_fee_overrides},
+            {"settable", settable}};
 }
 
 }  // namespace vertebra::core::billing

@@ -23,7 +23,8 @@ VisitBill charges_for_appointment(const Principal& who, NoteService& notes,
                                   SchedulingRepository& schedule, const ModuleRegistry& modules,
                                   const ClinicZone& zone, Id appointment_id,
                                   const std::string& payer, Instant now,
-                                  const ClinicFeeTable* clinic_fees) {
+                                  const ClinicFeeTable* clinic_fees,
+                                  const PayerSettingTable* payer_settings) {
     const auto appt = schedule.appointment(appointment_id);
     if (!appt) throw not_found("appointment #" + std::to_string(appointment_id));
     if (appt->status == AppointmentStatus::Cancelled || appt->status == AppointmentStatus::NoShow)
@@ -36,6 +37,7 @@ VisitBill charges_for_appointment(const Principal& who, NoteService& notes,
     BillOptions options;
     options.payer = payer;
     options.clinic_fees = clinic_fees;
+    options.payer_settings = payer_settings;
     if (options.payer.empty()) {
         const auto patient = schedule.patient(appt->patient_id);
         options.payer = patient ? patient->payer : "commercial";

@@ -183,6 +183,13 @@ VisitBill bill_visit(const nlohmann::json& visit, const ModuleRegistry& modules,
                              ? api::TimedCodeMethod::MedicareTotalTime
                              : api::TimedCodeMethod::PerCodeMidpoint;
 
+            // Each module sees the clinic's settings of its own payer options.
+            const auto for_module = [&](api::PayerRef r, const std::string& module) {
+                if (options.payer_settings)
+                    r.clinic_options = options.payer_settings->module_options(r.id, module, bill.date);
+                return r;
+            };
+
             // Codes and fees of every active module join the catalog for this date.
             for (const ModuleHandle* m : modules.active_modules()) {
                 if (const auto* codes = m->rules().find("codes", bill.date); codes && codes->contains("codes"))
@@ -217,7 +224,7 @@ VisitBill bill_visit(const nlohmann::json& visit, const ModuleRegistry& modules,
                 const ModuleHandle& m = active_module(modules, it.key());
                 api::BillingRequest req;
                 req.date_of_service = bill.date;
-                req.payer = ref;
+                req.payer = for_module(ref, m.id());
                 req.section = it.value();
                 req.visit = visit;
                 req.patient = patient;
@@ -251,8 +258,10 @@ VisitBill bill_visit(const nlohmann::json& visit, const ModuleRegistry& modules,
             review.payer = ref;
             review.visit = visit;
             for (const auto& l : result.lines) review.lines.push_back(to_api(l));
-            for (const ModuleHandle* m : modules.active_modules())
+            for (const ModuleHandle* m : modules.active_modules()) {
+                review.payer = for_module(ref, m->id());
                 for (const auto& w : m->review_visit(review)) result.warnings.push_back(w);
+            }
 
             bill.result = std::move(result);
             return bill;

@@ -78,6 +78,8 @@ std::vector<BookingFinding> BookingChecks::operator()(
 
     const LocalDate first = zone_.local_date(occurrences.front().start);
     const api::PayerRef payer = payer_ref(patient ? patient->payer : "commercial", first);
+    const billing::PayerSettingTable clinic_settings =
+        payer_settings_ ? payer_settings_() : billing::PayerSettingTable{};
     const api::ServiceOffer* offer = service.offer.empty() ? nullptr : module->service(service.offer);
 
     // History: the patient's appointments of this module's services that happened or will
@@ -124,6 +126,7 @@ std::vector<BookingFinding> BookingChecks::operator()(
         // Codes are not known before the visit (e-stim or not, which level): the module judges
         // the service itself; code-specific findings come again at billing.
         planned.payer = payer;
+        planned.payer.clinic_options = clinic_settings.module_options(payer.id, service.module_id, d);
         if (!service.offer.empty()) planned.details = {{"procedure", service.offer}};
         if (i == 0)
             for (const auto& f : module->check_contraindications(record, planned)) add(f, i, d);

@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "vertebra/common/error.hpp"
+#include "vertebra/db/fee_repository.hpp"
 
 namespace vertebra::ui {
 
@@ -117,6 +118,10 @@ ClinicSession open_clinic_session(const DesktopOptions& o, LocalDate seed_today,
         core::latest_assessment_records(
             *s.booking_assessments, [user = s.user] { return *user; },
             s.booking_care_team.get()));
+    // The owner's payer settings, read at each check (they may change while the app runs).
+    s.booking_checks->set_payer_settings([db = s.database.get()] {
+        return core::billing::PayerSettingTable(db::fee_repository(*db)->payer_settings());
+    });
     s.scheduler->set_booking_check(
         [checks = s.booking_checks.get()](const core::Service& service,
                                           const std::vector<core::Appointment>& occurrences) {

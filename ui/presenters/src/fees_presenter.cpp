@@ -11,6 +11,12 @@ namespace vertebra::ui {
 
 namespace {
 
+/// Core's message as a sentence: capital first letter, full stop.
+std::string sentence(std::string m) {
+    if (!m.empty()) m[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(m[0])));
+    return m + (m.empty() || m.back() == '.' ? "" : ".");
+}
+
 std::string module_label(const std::string& owner) {
     if (owner.empty() || owner == "core") return "Core";
     return human_key(owner);
@@ -108,6 +114,13 @@ std::vector<PayerRow> FeesPresenter::payers() {
             if (!p.options.empty()) row.detail_lines.push_back("Core: " + group(p.options));
             for (const auto& [module, opts] : p.module_options)
                 row.detail_lines.push_back(human_key(module) + ": " + group(opts));
+            for (const auto& r : p.settable)
+                if (r.clinic)
+                    row.detail_lines.push_back(
+                        "Clinic setting: " + r.option.key + " = " +
+                        core::billing::show_option_value(r.clinic->value) + " from " +
+                        format_date(r.clinic->effective_from) + " (module's own: " +
+                        core::billing::show_option_value(r.shipped) + ")");
             out.push_back(std::move(row));
         }
     } catch (const Error& e) {
@@ -115,6 +128,53 @@ std::vector<PayerRow> FeesPresenter::payers() {
         out.clear();
     }
     return out;
+}
+
+std::vector<PayerOptionLine> FeesPresenter::payer_options(const std::string& payer) {
+    problem_.clear();
+    std::vector<PayerOptionLine> out;
+    try {
+        for (const auto& p : service_.payers(date_)) {
+            if (p.id != payer) continue;
+            for (const auto& r : p.settable) {
+                PayerOptionLine line;
+                line.option = r.option.key;
+                line.label = r.option.label;
+                line.value = core::billing::show_option_value(r.value());
+                line.accepts = r.option.accepts();
+                line.clinic = r.clinic.has_value();
+                line.source = r.clinic ? "clinic, from " + format_date(r.clinic->effective_from) +
+                                             " (" + r.clinic->set_by + ": " + r.clinic->reason + ")"
+                                       : std::string("module's own");
+                if (r.option.type == "boolean") line.choices = {"yes", "no"};
+                if (r.option.type == "choice") line.choices = r.option.choices;
+                out.push_back(std::move(line));
+            }
+        }
+    } catch (const Error& e) {
+        problem_ = e.what();
+        out.clear();
+    }
+    return out;
+}
+
+ActionResult FeesPresenter::set_payer_option(const std::string& payer, const std::string& option,
+                                             const std::string& value, LocalDate from,
+                                             const std::string& reason, Instant now) {
+    core::billing::PayerSettingChange c;
+    c.payer = payer;
+    c.option = option;
+    c.value = value;
+    c.effective_from = from;
+    c.reason = reason;
+    try {
+        const auto s = service_.set_payer_option(who_, c, now);
+        return {true, s.payer + ": " + s.option + " = " +
+                          core::billing::show_option_value(s.value) + " from " +
+                          format_date(s.effective_from) + "."};
+    } catch (const Error& e) {
+        return ActionResult::failure(sentence(e.what()));
+    }
 }
 
 std::vector<std::string> FeesPresenter::payer_ids() {
@@ -175,9 +235,7 @@ ActionResult FeesPresenter::set_fee(const std::string& code, const std::string& 
                           core::billing::format_cents(fee.cents_per_unit) + " per unit from " +
                           format_date(fee.effective_from) + "."};
     } catch (const Error& e) {
-        std::string m = e.what();
-        if (!m.empty()) m[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(m[0])));
-        return ActionResult::failure(m + (m.empty() || m.back() == '.' ? "" : "."));
+        return ActionResult::failure(sentence(e.what()));
     }
 }
 

@@ -206,9 +206,11 @@ BillingPreview NoteEditorPresenter::billing_preview(const std::string& payer) co
     try {
         // Priced with the clinic's own fees in force on the visit's date.
         const core::billing::ClinicFeeTable fees(r_.fees->all());
+        const core::billing::PayerSettingTable settings(r_.fees->payer_settings());
         core::billing::BillOptions options;
         options.payer = payer;
         options.clinic_fees = &fees;
+        options.payer_settings = &settings;
         const auto bill = core::billing::bill_visit(visit_json(), r_.modules, options);
         for (const auto& l : bill.result.lines) {
             PreviewLine line;

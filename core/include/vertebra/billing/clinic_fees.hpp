@@ -15,6 +15,7 @@
 #include "vertebra/audit/audit.hpp"
 #include "vertebra/auth/auth.hpp"
 #include "vertebra/billing/catalog.hpp"
+#include "vertebra/billing/payer_settings.hpp"
 #include "vertebra/common/time.hpp"
 #include "vertebra/domain/types.hpp"
 
@@ -85,6 +86,10 @@ public:
     /// Stores `fee` (its id is ignored) and appends `event` to the audit log, atomically.
     /// Returns the new id.
     virtual Id add(const ClinicFee& fee, const AuditEvent& event) = 0;
+    /// Every payer setting, oldest first (by id).
+    virtual std::vector<ClinicPayerSetting> payer_settings() = 0;
+    /// Stores `setting` (its id is ignored) and appends `event`, atomically. Returns the new id.
+    virtual Id add_payer_setting(const ClinicPayerSetting& setting, const AuditEvent& event) = 0;
 };
 
 /// A process-local implementation (tests, runs without a database). Audits into `audit`.
@@ -93,10 +98,13 @@ public:
     explicit InMemoryFeeRepository(AuditRepository* audit = nullptr) : audit_(audit) {}
     std::vector<ClinicFee> all() override { return rows_; }
     Id add(const ClinicFee& fee, const AuditEvent& event) override;
+    std::vector<ClinicPayerSetting> payer_settings() override { return settings_; }
+    Id add_payer_setting(const ClinicPayerSetting& setting, const AuditEvent& event) override;
 
 private:
     AuditRepository* audit_;
     std::vector<ClinicFee> rows_;
+    std::vector<ClinicPayerSetting> settings_;
 };
 
 /// One line of the fee list for a date.
@@ -118,9 +126,14 @@ struct PayerSettings {
     TimedMethod method = TimedMethod::PerCode;
     std::map<std::string, std::vector<std::string>> discipline_modifiers;
     nlohmann::json options = nlohmann::json::object();  ///< core options (payers.json)
-    /// module id -> that module's payer_options for this payer ("default" merged under it).
+    /// module id -> that module's payer_options for this payer as a visit on the date is billed:
+    /// "default", "medicare" for a Medicare-method payer, the payer's own entry, then the
+    /// clinic's settings in force.
     std::map<std::string, nlohmann::json> module_options;
     int clinic_fee_overrides = 0;  ///< payer-specific clinic fees in force on the date
+    /// The options enabled modules let the clinic set for this payer, with the shipped value
+    /// and the clinic's setting in force on the date.
+    std::vector<PayerOptionRow> settable;
 };
 
 /// The clinic's fee schedule service: list, set (owner only, audited), and the table billing uses.
@@ -142,12 +155,24 @@ public:
     ClinicFee set(const Principal& who, const FeeChange& change, Instant now);
     /// Every override, for billing (ClinicFeeTable::in_force by date of service).
     ClinicFeeTable table();
-    /// The payers in force on `on` with their settings (read-only: payer rules are rule data).
+    /// The payers in force on `on` with their settings: the shipped rule data, with the options
+    /// modules let the clinic set and the clinic's values in force.
     std::vector<PayerSettings> payers(LocalDate on);
+    /// Stores the clinic's value of a payer option from a date. PermissionDenied without
+    /// fee.manage (owners: fees and payer settings are one job); Invalid naming the field:
+    /// "payer" (unknown on that date), "option" (not one an enabled module lets the clinic set on
+    /// that date — the message lists those it does), "value" (type, range, choices), "from",
+    /// "reason" (missing, too long). Audited as "payer.set" with the old and new value.
+    ClinicPayerSetting set_payer_option(const Principal& who, const PayerSettingChange& change,
+                                        Instant now);
+    /// Every payer setting, for booking checks and billing (PayerSettingTable::module_options).
+    PayerSettingTable payer_setting_table();
 
 private:
     /// Core rules on `on` plus the codes and fees of active modules.
     CoreRules rules_on_date(LocalDate on) const;
+    /// The options active modules let the clinic set on `on`.
+    std::vector<SettableOption> settable_on(LocalDate on) const;
 
     FeeRepository& repo_;
     const ModuleRegistry* modules_;
@@ -163,7 +188,7 @@ nlohmann::json to_json(const FeeRow& row);
 /// {"id", "code", "payer", "cents_per_unit", "effective_from", "set_by", "set_at", "reason"}.
 nlohmann::json to_json(const ClinicFee& fee);
 /// {"id", "name", "timed_method", "discipline_modifiers", "options", "module_options",
-///  "clinic_fee_overrides"}.
+///  "clinic_fee_overrides", "settable"}.
 nlohmann::json to_json(const PayerSettings& p);
 
 }  // namespace vertebra::core::billing

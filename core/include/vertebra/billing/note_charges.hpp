@@ -23,10 +23,12 @@ nlohmann::json visit_from_note(const SessionNote& note, LocalDate date_of_servic
 /// signed note") when it has none or it is a draft; reading the note needs note.read and the
 /// care team and is audited. `payer` empty = the patient's payer. `clinic_fees`: the clinic's
 /// own fees (FeeService::table()), priced by the appointment's local date; null = shipped fees.
+/// `payer_settings`: the clinic's payer settings for the modules; null = their own rules.
 VisitBill charges_for_appointment(const Principal& who, NoteService& notes,
                                   SchedulingRepository& schedule, const ModuleRegistry& modules,
                                   const ClinicZone& zone, Id appointment_id,
                                   const std::string& payer, Instant now,
-                                  const ClinicFeeTable* clinic_fees = nullptr);
+                                  const ClinicFeeTable* clinic_fees = nullptr,
+                                  const PayerSettingTable* payer_settings = nullptr);
 
 }  // namespace vertebra::core::billing

@@ -13,7 +13,8 @@
 
 namespace vertebra::core::billing {
 
-class ClinicFeeTable;  // vertebra/billing/clinic_fees.hpp
+class ClinicFeeTable;     // vertebra/billing/clinic_fees.hpp
+class PayerSettingTable;  // vertebra/billing/payer_settings.hpp
 
 struct BillOptions {
     std::string payer = "commercial";  ///< payer id from core/data/billing/payers.json
@@ -21,6 +22,10 @@ struct BillOptions {
     /// The clinic's own fees (FeeService::table()): the override in force on the date of service
     /// replaces the shipped fee of its code. Null = shipped fees only. Not owned.
     const ClinicFeeTable* clinic_fees = nullptr;
+    /// The clinic's payer settings (FeeService::payer_setting_table()): each module gets the
+    /// ones in force on the date of service as PayerRef::clinic_options. Null = the modules' own
+    /// rules only. Not owned.
+    const PayerSettingTable* payer_settings = nullptr;
 };
 
 /// The claim for one visit.

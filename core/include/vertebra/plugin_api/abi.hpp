@@ -11,7 +11,7 @@ namespace vertebra::plugin_api {
 /// Version of the plugin API in these headers. Bumped on any incompatible change; a plugin built
 /// against another version is refused before its factory runs. Must equal
 /// VERTEBRA_PLUGIN_API_VERSION in cmake/VertebraPlugin.cmake.
-inline constexpr std::uint32_t kApiVersion = 1;
+inline constexpr std::uint32_t kApiVersion = 2;  // 2: PayerRef::clinic_options
 
 #if defined(VERTEBRA_PLUGIN_MANIFEST_API_VERSION)
 static_assert(VERTEBRA_PLUGIN_MANIFEST_API_VERSION == kApiVersion,

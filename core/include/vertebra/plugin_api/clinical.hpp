@@ -25,6 +25,12 @@ const char* to_string(TimedCodeMethod m);
 struct PayerRef {
     std::string id = "commercial";  ///< "medicare", "commercial", or a clinic-defined payer id
     TimedCodeMethod method = TimedCodeMethod::PerCodeMidpoint;
+    /// The clinic's own values of this module's payer options in force on the date, as an
+    /// object {"visits_per_year": 20}; empty when the clinic set none. The host fills it per
+    /// module from the owner's payer settings (only keys the module's rule data declares under
+    /// "clinic_settable", already checked); shared::payer_options merges it over the shipped
+    /// options. Since plugin API 2.
+    nlohmann::json clinic_options = nlohmann::json::object();
     bool is_medicare() const { return method == TimedCodeMethod::MedicareTotalTime; }
 };
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "vertebra/auth/auth.hpp"
+#include "vertebra/billing/payer_settings.hpp"
 #include "vertebra/plans/repository.hpp"
 #include "vertebra/plugin_api/clinical.hpp"
 #include "vertebra/plugins/module_registry.hpp"
@@ -36,6 +37,12 @@ public:
     std::vector<BookingFinding> operator()(const Service& service,
                                            const std::vector<Appointment>& occurrences) const;
 
+    /// The clinic's payer settings, read at each check (an owner may change them while the app
+    /// runs): each occurrence's check gets the module's settings in force on its date as
+    /// PayerRef::clinic_options. Unset: the modules' own rules only.
+    using PayerSettingsSource = std::function<billing::PayerSettingTable()>;
+    void set_payer_settings(PayerSettingsSource source) { payer_settings_ = std::move(source); }
+
     /// The payer reference for a payer id ("medicare" uses the CMS total-time method).
     static plugin_api::PayerRef payer_ref(const std::string& payer_id, LocalDate date);
 
@@ -45,6 +52,7 @@ private:
     ClinicZone zone_;
     RecordLookup records_;
     int history_months_;
+    PayerSettingsSource payer_settings_;
 };
 
 /// Who reads the record for a booking check, asked at each check (the desktop's signed-in user

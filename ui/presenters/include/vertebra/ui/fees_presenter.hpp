@@ -1,4 +1,5 @@
-// The owner's "Fees and payers" screen without wx: the fee list for a date, setting a fee, payers.
+// The owner's "Fees and payers" screen without wx: the fee list for a date, setting a fee, the
+// payers, and the payer options the clinic may set.
 #pragma once
 
 #include <optional>
@@ -39,6 +40,18 @@ struct PayerRow {
     std::vector<std::string> detail_lines;
 };
 
+/// One payer option the clinic may set (a module declares it), with the value in force, as text.
+struct PayerOptionLine {
+    std::string option;   ///< "chiropractic.visits_per_year"
+    std::string label;    ///< "Chiropractic visits a plan year (0 = no cap)"
+    std::string value;    ///< in force on the date: "20", "yes", "calendar"
+    std::string source;   ///< "module's own" or "clinic, from 2027-01-01 (olga: new contract)"
+    std::string accepts;  ///< "a whole number from 0 to 366"
+    /// The values to offer for a yes/no or choice option (empty: type a number).
+    std::vector<std::string> choices;
+    bool clinic = false;  ///< a clinic setting is in force (the view highlights it)
+};
+
 class FeesPresenter {
 public:
     FeesPresenter(core::billing::FeeRepository& repo, const core::ModuleRegistry& modules,
@@ -66,6 +79,15 @@ public:
     /// as people type them: "48", "48.5", "$48.50". The failure message is a sentence.
     ActionResult set_fee(const std::string& code, const std::string& amount, LocalDate from,
                          const std::string& payer, const std::string& reason, Instant now);
+
+    /// The options enabled modules let the clinic set for `payer` on date(); empty with
+    /// problem() set when it fails.
+    std::vector<PayerOptionLine> payer_options(const std::string& payer);
+    /// Sets the clinic's value of a payer option through core (fee.manage, validation against
+    /// the module's declaration, audit). The failure message is a sentence.
+    ActionResult set_payer_option(const std::string& payer, const std::string& option,
+                                  const std::string& value, LocalDate from,
+                                  const std::string& reason, Instant now);
 
     /// "48.50" -> 4850; empty when it is not an amount of money.
     static std::optional<std::int64_t> parse_amount(const std::string& text);

@@ -142,14 +142,14 @@ FeesDialog::FeesDialog(wxWindow* parent, core::billing::FeeRepository& fees,
     options_ = new wxListCtrl(ppage, wxID_ANY, wxDefaultPosition, wxSize(-1, 170),
                               wxLC_REPORT | wxLC_SINGLE_SEL);
     options_->SetName("payer_options_list");
-    options_->AppendColumn(_("Option the clinic may set"), wxLIST_FORMAT_LEFT, 330);
-    options_->AppendColumn(_("In force"), wxLIST_FORMAT_LEFT, 90);
-    options_->AppendColumn(_("From"), wxLIST_FORMAT_LEFT, 300);
-    split->Add(options_, 3, wxEXPAND | wxRIGHT, 10);
+    options_->AppendColumn(_("Option the clinic may set"), wxLIST_FORMAT_LEFT, 420);
+    options_->AppendColumn(_("In force"), wxLIST_FORMAT_LEFT, 80);
+    options_->AppendColumn(_("From"), wxLIST_FORMAT_LEFT, 280);
+    split->Add(options_, 5, wxEXPAND | wxRIGHT, 10);
     payer_details_ = new wxTextCtrl(ppage, wxID_ANY, wxString(), wxDefaultPosition, wxDefaultSize,
                                     wxTE_MULTILINE | wxTE_READONLY);
     payer_details_->SetName("payer_details");
-    split->Add(payer_details_, 2, wxEXPAND);
+    split->Add(payer_details_, 3, wxEXPAND);
     ppv->Add(split, 1, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, 10);
 
     auto* sbox = new wxStaticBoxSizer(wxVERTICAL, ppage, _("Change a setting of the selected payer"));

@@ -26,6 +26,22 @@ protected:
         tdb_ = std::make_unique<TestDatabase>(GetParam());
         ASSERT_EQ(cli({"db", "init"}).code, 0);
     }
+    /// The clinic the billing suites start from: Back Care in New York, a chiropractor (`dc_`)
+    /// with a chiropractic adjustment service (`cmt_`), the owner olga and the front-desk user
+    /// fred (passwords "<name>-pw").
+    void open_chiropractic_clinic(const std::string& tag) {
+        open_clinic(tag);
+        if (::testing::Test::HasFatalFailure()) return;
+        ok({"clinic", "set", "--name", "Back Care", "--timezone", "America/New_York", "--hours",
+            "Mon-Sat 07:00-19:00"});
+        dc_ = ok({"practitioner", "add", "--name", "Dr Chen", "--discipline", "chiropractic",
+                  "--hours", "Mon-Sat 07:00-19:00"});
+        cmt_ = ok({"service", "add", "--name", "Adjustment", "--minutes", "20", "--discipline",
+                   "chiropractic", "--module", "chiropractic", "--offer", "adjustment_visit"});
+        ok({"user", "add", "--name", "olga" + sfx_, "--role", "owner"}, "olga-pw\n");
+        ASSERT_EQ(as("olga", {"user", "add", "--name", "fred" + sfx_, "--role", "front_desk"},
+                     "fred-pw\n").code, 0);
+    }
     CliResult cli(const std::vector<std::string>& args, const std::string& input = "") {
         return run_cli(tdb_->url(), args, input);
     }
@@ -43,6 +59,7 @@ protected:
     }
     std::string sfx_;
     std::unique_ptr<TestDatabase> tdb_;
+    std::string dc_, cmt_;  ///< open_chiropractic_clinic's practitioner and service
 };
 
 }  // namespace vertebra::testing

@@ -72,7 +72,7 @@ protected:
         return cli(args);
     }
 
-    std::string acu_, inj_, lmt_, dc_, acu_svc_, facet_svc_, massage_svc_, cmt_svc_;
+    std::string acu_, inj_, lmt_, acu_svc_, facet_svc_, massage_svc_, cmt_svc_;  // dc_: CliFixture
 };
 
 TEST_P(ClinicalBookingTest, AcupunctureNcdLimitsAreCheckedWhenBooking) {

@@ -124,19 +124,10 @@ INSTANTIATE_TEST_SUITE_P(Backends, FeeRepositoryTest,
 class FeeCliTest : public CliFixture {
 protected:
     void SetUp() override {
-        open_clinic("fee");
+        open_chiropractic_clinic("fee");
         if (HasFatalFailure()) return;
-        ok({"clinic", "set", "--name", "Back Care", "--timezone", "America/New_York", "--hours",
-            "Mon-Sat 07:00-19:00"});
-        dc_ = ok({"practitioner", "add", "--name", "Dr Chen", "--discipline", "chiropractic",
-                  "--hours", "Mon-Sat 07:00-19:00"});
-        cmt_ = ok({"service", "add", "--name", "Adjustment", "--minutes", "20", "--discipline",
-                   "chiropractic", "--module", "chiropractic", "--offer", "adjustment_visit"});
-        ok({"user", "add", "--name", "olga" + sfx_, "--role", "owner"}, "olga-pw\n");
         ASSERT_EQ(as("olga", {"user", "add", "--name", "chen" + sfx_, "--role", "therapist",
                               "--practitioner", dc_}, "chen-pw\n").code, 0);
-        ASSERT_EQ(as("olga", {"user", "add", "--name", "fred" + sfx_, "--role", "front_desk"},
-                     "fred-pw\n").code, 0);
     }
 
     CliResult set(const std::string& who, std::vector<std::string> extra) {
@@ -186,8 +177,6 @@ protected:
         EXPECT_EQ(as("chen", {"note", "sign", trim(r.out)}).code, 0);
         return appt;
     }
-
-    std::string dc_, cmt_;
 };
 
 TEST_P(FeeCliTest, FeesAreEffectiveDatedAndBillingUsesTheFeeOfTheVisitsDate) {

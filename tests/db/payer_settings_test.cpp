@@ -20,17 +20,8 @@ using nlohmann::json;
 class PayerSettingsCliTest : public CliFixture {
 protected:
     void SetUp() override {
-        open_clinic("payer");
+        open_chiropractic_clinic("payer");
         if (HasFatalFailure()) return;
-        ok({"clinic", "set", "--name", "Back Care", "--timezone", "America/New_York", "--hours",
-            "Mon-Sat 07:00-19:00"});
-        dc_ = ok({"practitioner", "add", "--name", "Dr Chen", "--discipline", "chiropractic",
-                  "--hours", "Mon-Sat 07:00-19:00"});
-        cmt_ = ok({"service", "add", "--name", "Adjustment", "--minutes", "20", "--discipline",
-                   "chiropractic", "--module", "chiropractic", "--offer", "adjustment_visit"});
-        ok({"user", "add", "--name", "olga" + sfx_, "--role", "owner"}, "olga-pw\n");
-        ASSERT_EQ(as("olga", {"user", "add", "--name", "fred" + sfx_, "--role", "front_desk"},
-                     "fred-pw\n").code, 0);
         pat_ = ok({"patient", "add", "--name", "Cid Commercial", "--payer", "commercial"});
     }
 
@@ -78,7 +69,7 @@ protected:
         return std::make_unique<soci::session>(*soci::factory_postgresql(), url.conninfo);
     }
 
-    std::string dc_, cmt_, pat_;
+    std::string pat_;
 };
 
 bool has(const std::vector<std::string>& v, const std::string& s) {

@@ -61,7 +61,9 @@ TEST_F(GuiTest, WeekViewDrawsEveryAppointmentOfTheDemoWeekUnderTheBanner) {
     // slow on a loaded machine).
     f.calendar()->Refresh();
     f.calendar()->Update();
-    if (kTimingBounds) EXPECT_LT(f.calendar()->last_paint_ms(), 100.0);
+    if (kTimingBounds) {
+        EXPECT_LT(f.calendar()->last_paint_ms(), 100.0);
+    }
 
     ASSERT_NE(f.demo_banner(), nullptr);
     EXPECT_TRUE(f.demo_banner()->IsShownOnScreen());

@@ -67,7 +67,9 @@ TEST_F(GuiTest, ChartShowsThePlanAndPlotsEveryScore) {
         ASSERT_GE(drawn.size(), 2u);
         for (std::size_t i = 0; i < drawn.size(); ++i) {
             EXPECT_NEAR(drawn[i].m_y, plot->y_of(stored[i].value), 0.01);
-            if (i) EXPECT_GT(drawn[i].m_x, drawn[i - 1].m_x);
+            if (i) {
+                EXPECT_GT(drawn[i].m_x, drawn[i - 1].m_x);
+            }
         }
         ASSERT_TRUE(plot->series().baseline && plot->series().mcid_line);
         EXPECT_EQ(*plot->series().baseline, stored.front().value);

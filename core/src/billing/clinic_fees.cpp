@@ -10,6 +10,7 @@
 
 #include "vertebra/billing/rule_data.hpp"
 #include "vertebra/common/error.hpp"
+#include "vertebra/common/text.hpp"
 #include "vertebra/plugins/module_registry.hpp"
 
 namespace vertebra::core::billing {
@@ -17,13 +18,6 @@ namespace vertebra::core::billing {
 namespace {
 
 using namespace date::literals;
-
-std::string trimmed(const std::string& s) {
-    const auto b = s.find_first_not_of(" \t\r\n");
-    if (b == std::string::npos) return {};
-    const auto e = s.find_last_not_of(" \t\r\n");
-    return s.substr(b, e - b + 1);
-}
 
 bool key_less(const ClinicFee& a, const ClinicFee& b) {
     return std::tie(a.code, a.payer, a.effective_from, a.id) <
@@ -121,6 +115,26 @@ CoreRules FeeService::rules_on_date(LocalDate on) const {
     return rules;
 }
 
+CoreRules FeeService::rules_for_change(LocalDate from, const std::string& reason,
+                                       const char* what) const {
+    if (from < earliest_fee_date() || from > latest_fee_date())
+        throw invalid("from", "the effective date " + format_date(from) + " must lie between " +
+                                  format_date(earliest_fee_date()) + " and " +
+                                  format_date(latest_fee_date()));
+    if (reason.empty())
+        throw invalid("reason", std::string("say why ") + what +
+                                    " changes (kept in its history and the audit log)");
+    if (reason.size() > kMaxFeeReasonLength)
+        throw invalid("reason", "at most " + std::to_string(kMaxFeeReasonLength) + " characters");
+    try {
+        return rules_on_date(from);
+    } catch (const Error& e) {
+        if (e.kind() != ErrorKind::Invalid && e.kind() != ErrorKind::NotFound) throw;
+        throw invalid("from", "no billing rule data is in force on " + format_date(from) + " (" +
+                                  e.what() + ")");
+    }
+}
+
 ClinicFeeTable FeeService::table() { return ClinicFeeTable(repo_.all()); }
 
 std::vector<FeeRow> FeeService::list(LocalDate on, const std::string& payer) {
@@ -162,11 +176,11 @@ std::vector<FeeRow> FeeService::list(LocalDate on, const std::string& payer) {
 ClinicFee FeeService::set(const Principal& who, const FeeChange& change, Instant now) {
     require(who, Permission::FeeManage);
     ClinicFee fee;
-    fee.code = trimmed(change.code);
-    fee.payer = trimmed(change.payer);
+    fee.code = trim(change.code);
+    fee.payer = trim(change.payer);
     fee.cents_per_unit = change.cents_per_unit;
     fee.effective_from = change.effective_from;
-    fee.reason = trimmed(change.reason);
+    fee.reason = trim(change.reason);
     fee.set_by = who.name;
     fee.set_at = now;
 
@@ -177,24 +191,7 @@ ClinicFee FeeService::set(const Principal& who, const FeeChange& change, Instant
                                            "clinic may set, {} ({} cents)",
                                            fee.cents_per_unit, format_cents(fee.cents_per_unit),
                                            format_cents(kMaxClinicFeeCents), kMaxClinicFeeCents));
-    if (fee.effective_from < earliest_fee_date() || fee.effective_from > latest_fee_date())
-        throw invalid("from", "the effective date " + format_date(fee.effective_from) +
-                                  " must lie between " + format_date(earliest_fee_date()) +
-                                  " and " + format_date(latest_fee_date()));
-    if (fee.reason.empty())
-        throw invalid("reason", "say why the fee changes (kept in the fee history and the audit "
-                                "log)");
-    if (fee.reason.size() > kMaxFeeReasonLength)
-        throw invalid("reason", "at most " + std::to_string(kMaxFeeReasonLength) + " characters");
-
-    CoreRules rules;
-    try {
-        rules = rules_on_date(fee.effective_from);
-    } catch (const Error& e) {
-        if (e.kind() != ErrorKind::Invalid && e.kind() != ErrorKind::NotFound) throw;
-        throw invalid("from", "no billing rule data is in force on " +
-                                  format_date(fee.effective_from) + " (" + e.what() + ")");
-    }
+    const CoreRules rules = rules_for_change(fee.effective_from, fee.reason, "the fee");
     if (!rules.codes.find(fee.code))
         throw invalid("code", "unknown code '" + fee.code + "' on " +
                                   format_date(fee.effective_from) +

@@ -12,18 +12,12 @@
 #include "vertebra/billing/clinic_fees.hpp"
 #include "vertebra/common/error.hpp"
 #include "vertebra/common/json_number.hpp"
+#include "vertebra/common/text.hpp"
 #include "vertebra/plugins/module_registry.hpp"
 
 namespace vertebra::core::billing {
 
 namespace {
-
-std::string trimmed(const std::string& s) {
-    const auto b = s.find_first_not_of(" \t\r\n");
-    if (b == std::string::npos) return {};
-    const auto e = s.find_last_not_of(" \t\r\n");
-    return s.substr(b, e - b + 1);
-}
 
 std::string lower(std::string s) {
     for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -48,7 +42,7 @@ std::string SettableOption::accepts() const {
 }
 
 nlohmann::json SettableOption::parse(const std::string& typed) const {
-    const std::string text = trimmed(typed);
+    const std::string text = trim(typed);
     const auto refuse = [&] {
         return invalid("value", key + " takes " + accepts() +
                                     (text.empty() ? "" : " (got \"" + text + "\")"));
@@ -179,34 +173,17 @@ ClinicPayerSetting FeeService::set_payer_option(const Principal& who,
                                                 const PayerSettingChange& change, Instant now) {
     require(who, Permission::FeeManage);
     ClinicPayerSetting s;
-    s.payer = trimmed(change.payer);
-    s.option = trimmed(change.option);
+    s.payer = trim(change.payer);
+    s.option = trim(change.option);
     s.effective_from = change.effective_from;
-    s.reason = trimmed(change.reason);
+    s.reason = trim(change.reason);
     s.set_by = who.name;
     s.set_at = now;
 
     if (s.payer.empty()) throw invalid("payer", "give the payer whose setting changes, e.g. commercial");
     if (s.option.empty())
         throw invalid("option", "give the option, e.g. chiropractic.visits_per_year");
-    if (s.effective_from < earliest_fee_date() || s.effective_from > latest_fee_date())
-        throw invalid("from", "the effective date " + format_date(s.effective_from) +
-                                  " must lie between " + format_date(earliest_fee_date()) +
-                                  " and " + format_date(latest_fee_date()));
-    if (s.reason.empty())
-        throw invalid("reason", "say why the setting changes (kept in its history and the audit "
-                                "log)");
-    if (s.reason.size() > kMaxFeeReasonLength)
-        throw invalid("reason", "at most " + std::to_string(kMaxFeeReasonLength) + " characters");
-
-    CoreRules rules;
-    try {
-        rules = rules_on_date(s.effective_from);
-    } catch (const Error& e) {
-        if (e.kind() != ErrorKind::Invalid && e.kind() != ErrorKind::NotFound) throw;
-        throw invalid("from", "no billing rule data is in force on " +
-                                  format_date(s.effective_from) + " (" + e.what() + ")");
-    }
+    const CoreRules rules = rules_for_change(s.effective_from, s.reason, "the setting");
     (void)rules.payer(s.payer);  // Invalid, field "payer", naming the known payers
     const auto settable = settable_on(s.effective_from);
     const auto spec = std::find_if(settable.begin(), settable.end(),

@@ -1,5 +1,7 @@
-// Well-formed UTF-8 (RFC 3629, table 3-7 of the Unicode standard).
+// Well-formed UTF-8 (RFC 3629, table 3-7 of the Unicode standard), and trimming.
 #include "vertebra/common/text.hpp"
+
+#include <cctype>
 
 namespace vertebra {
 
@@ -31,6 +33,13 @@ bool is_valid_utf8(std::string_view s) noexcept {
         }
     }
     return true;
+}
+
+std::string trim(std::string_view s) {
+    std::size_t b = 0, e = s.size();
+    while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
+    while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
+    return std::string(s.substr(b, e - b));
 }
 
 }  // namespace vertebra

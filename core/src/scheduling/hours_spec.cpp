@@ -6,19 +6,13 @@
 #include <string>
 
 #include "vertebra/common/error.hpp"
+#include "vertebra/common/text.hpp"
 
 namespace vertebra::core {
 
 namespace {
 
 constexpr const char* kDayNames[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
-
-std::string trim(std::string_view s) {
-    std::size_t b = 0, e = s.size();
-    while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-    while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
-    return std::string(s.substr(b, e - b));
-}
 
 std::vector<std::string> split(std::string_view s, char sep) {
     std::vector<std::string> out;

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "vertebra/common/text.hpp"
 #include "vertebra/ui/calendar_presenter.hpp"
 
 namespace vertebra::ui {
@@ -14,12 +15,6 @@ constexpr std::array<const char*, 7> kDayName{"Mon", "Tue", "Wed", "Thu", "Fri",
 constexpr std::array<const char*, 12> kMonthName{"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
-std::string trim(const std::string& s) {
-    const auto b = s.find_first_not_of(" \t\r\n");
-    if (b == std::string::npos) return {};
-    const auto e = s.find_last_not_of(" \t\r\n");
-    return s.substr(b, e - b + 1);
-}
 }  // namespace
 
 std::string weekly_rrule(const BookingForm& f) {

@@ -173,6 +173,11 @@ private:
     CoreRules rules_on_date(LocalDate on) const;
     /// The options active modules let the clinic set on `on`.
     std::vector<SettableOption> settable_on(LocalDate on) const;
+    /// What every change (a fee, a payer setting) is checked for first: `from` within
+    /// 2000-2099, a `reason` of at most kMaxFeeReasonLength (Invalid naming "from" / "reason";
+    /// `what` says what changes: "the fee"); then the rules in force on `from` to check the
+    /// rest against (Invalid "from" when there are none).
+    CoreRules rules_for_change(LocalDate from, const std::string& reason, const char* what) const;
 
     FeeRepository& repo_;
     const ModuleRegistry* modules_;

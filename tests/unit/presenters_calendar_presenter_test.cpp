@@ -374,8 +374,15 @@ TEST(DesktopSessionTest, DemoSessionSeedsOnceAndReopens) {
     o.db_url = "sqlite:" + path.string();
     const LocalDate today = day(2026, 11, 4);
     {
-        auto s = open_clinic_session(o, today);
+        std::vector<std::pair<double, std::string>> heard;
+        auto s = open_clinic_session(o, today, [&](double f, const std::string& what) {
+            heard.emplace_back(f, what);
+        });
         EXPECT_TRUE(s.seeded_now);
+        // A new file is created, not "updated"; seeding says how far it is, up to the end.
+        ASSERT_FALSE(heard.empty());
+        for (const auto& [f, what] : heard) EXPECT_EQ(what, "Creating the demo clinic...");
+        EXPECT_DOUBLE_EQ(heard.back().first, 1.0);
         EXPECT_GT(s.seed.appointments, 50);
         CalendarPresenter p(*s.scheduler, s.repo(), today);
         p.refresh();
@@ -385,8 +392,10 @@ TEST(DesktopSessionTest, DemoSessionSeedsOnceAndReopens) {
         EXPECT_GT(p.layout().blocks.size(), 30u);
     }
     {
-        auto s = open_clinic_session(o, today);
+        int heard = 0;
+        auto s = open_clinic_session(o, today, [&](double, const std::string&) { ++heard; });
         EXPECT_FALSE(s.seeded_now);
+        EXPECT_EQ(heard, 0);  // nothing long to do
     }
     std::error_code ec;
     for (const char* suffix : {"", "-wal", "-shm", "-journal"}) fs::remove(path.string() + suffix, ec);

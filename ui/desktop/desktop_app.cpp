@@ -31,6 +31,32 @@
 
 namespace vertebra::ui {
 
+namespace {
+
+/// The progress dialog of opening a clinic (open_clinic_session's long steps), shown only once a
+/// long step begins and never in --test-mode.
+class OpenProgressDialog {
+public:
+    OpenProgressDialog(wxWindow* parent, bool test_mode) : parent_(parent), off_(test_mode) {}
+    OpenProgress callback() {
+        return [this](double fraction, const std::string& what) {
+            if (off_) return;
+            if (!dialog_)
+                dialog_ = std::make_unique<wxProgressDialog>(
+                    _("Vertebra"), wx(what), 100, parent_,
+                    wxPD_APP_MODAL | wxPD_AUTO_HIDE | wxPD_ELAPSED_TIME);
+            dialog_->Update(static_cast<int>(fraction * 100), wx(what));
+        };
+    }
+
+private:
+    wxWindow* parent_;
+    bool off_;
+    std::unique_ptr<wxProgressDialog> dialog_;
+};
+
+}  // namespace
+
 DesktopOptions& DesktopApp::options() {
     static DesktopOptions o;
     return o;
@@ -131,17 +157,9 @@ bool DesktopApp::OnInit() {
     }
     try {
         wxBusyCursor busy;
-        // Seeding the demo clinic takes a moment on first run: show how far it is.
-        std::unique_ptr<wxProgressDialog> progress;
-        auto on_progress = [&](double fraction) {
-            if (o.test_mode) return;
-            if (!progress)
-                progress = std::make_unique<wxProgressDialog>(
-                    _("Vertebra"), _("Creating the demo clinic..."), 100, nullptr,
-                    wxPD_APP_MODAL | wxPD_AUTO_HIDE | wxPD_ELAPSED_TIME);
-            progress->Update(static_cast<int>(fraction * 100));
-        };
-        session_ = open_clinic_session(o, o.today.value_or(local_today()), on_progress);
+        // Updating an older database and seeding the demo clinic take a moment: say how far.
+        OpenProgressDialog progress(nullptr, o.test_mode);
+        session_ = open_clinic_session(o, o.today.value_or(local_today()), progress.callback());
     } catch (...) {
         fail_startup(wx(error_sentence(std::current_exception())),
                      exit_code_of(std::current_exception()));
@@ -279,7 +297,8 @@ void DesktopApp::switch_database(const std::string& url) {
     ClinicSession next;
     try {
         wxBusyCursor busy;
-        next = open_clinic_session(o, local_today());
+        OpenProgressDialog progress(frame_, o.test_mode);
+        next = open_clinic_session(o, local_today(), progress.callback());
     } catch (...) {
         report_current_exception(frame_, o.test_mode);
         return;

@@ -86,15 +86,25 @@ std::string resolved_db_url(const DesktopOptions& o) {
 }
 
 ClinicSession open_clinic_session(const DesktopOptions& o, LocalDate seed_today,
-                                  const std::function<void(double)>& progress) {
+                                  const OpenProgress& progress) {
     ClinicSession s;
     s.demo = o.demo;
     s.database = db::Database::open(resolved_db_url(o));
     s.display = s.database->url().display;
+    // An older clinic database is brought up to this version's schema: on a large PostgreSQL
+    // clinic a migration that rebuilds an index takes a while, so say so.
+    const int have = s.database->schema_version();
+    const int want = db::Database::binary_schema_version(s.database->backend());
+    const std::string updating = "Updating the clinic database from schema " +
+                                 std::to_string(have) + " to " + std::to_string(want) + "...";
+    if (progress && have > 0 && have < want) progress(0.0, updating);
     s.database->migrate();
+    if (progress && have > 0 && have < want) progress(1.0, updating);
     if (o.demo && s.database->scheduling().practitioners().empty()) {
+        std::function<void(double)> seeding;
+        if (progress) seeding = [&progress](double f) { progress(f, "Creating the demo clinic..."); };
         s.seed = core::seed_demo_clinic(s.database->scheduling(), core::DemoScale::Small,
-                                        seed_today, progress);
+                                        seed_today, seeding);
         s.seeded_now = true;
     }
     // Therapy modules: a broken plugin is a state with a reason, never a failed start.

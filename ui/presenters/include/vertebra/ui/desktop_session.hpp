@@ -64,10 +64,15 @@ struct ClinicSession {
     core::SchedulingRepository& repo() { return database->scheduling(); }
 };
 
+/// How far a long step of opening is (0..1) and what it is, for a progress dialog.
+using OpenProgress = std::function<void(double fraction, const std::string& what)>;
+
 /// Opens the database, applies missing migrations and, for --demo on an empty database, seeds the
 /// small demo clinic around `seed_today`. Throws Error (Unavailable, Invalid) with a sentence.
+/// `progress` hears of the long steps: updating an older database's schema ("Updating the clinic
+/// database from schema 7 to 12...") and seeding the demo clinic.
 ClinicSession open_clinic_session(const DesktopOptions& o, LocalDate seed_today,
-                                  const std::function<void(double)>& progress = {});
+                                  const OpenProgress& progress = {});
 
 /// The signed-in user of the desktop (null: nobody, e.g. the main window closed): the scheduler
 /// and the plan service check and audit as `who`. `who` must outlive its use; clear it first.

@@ -93,6 +93,23 @@ TEST_F(GuiTest, ChartShowsThePlanAndPlotsEveryScore) {
     for (int i = 0; i < chart->tasks()->GetItemCount(); ++i)
         listed = listed || chart->tasks()->GetItemText(i) == "Call about the MRI report";
     EXPECT_TRUE(listed);
+    // One for a member of the care team: the demo user (the plan's chiropractor).
+    auto* assignee = find<wxChoice>("chart_task_assignee", chart);
+    ASSERT_TRUE(assignee);
+    ASSERT_GE(assignee->GetCount(), 2u);
+    EXPECT_EQ(assignee->GetString(0), "Care team");
+    choose(assignee, 1);
+    type_into(task_title, "Send the X-ray report to the PT");
+    click(task_add);
+    ASSERT_TRUE(pump_until([&] {
+        return session_.record->tasks->tasks_for_plan(chart->data().plan_id).size() == tasks_before + 2;
+    })) << chart->task_message().utf8_str();
+    bool given = false;
+    for (int i = 0; i < chart->tasks()->GetItemCount(); ++i)
+        given = given || (chart->tasks()->GetItemText(i) == "Send the X-ray report to the PT" &&
+                          chart->tasks()->GetItemText(i, 1) == "demo");
+    EXPECT_TRUE(given);
+    EXPECT_EQ(assignee->GetSelection(), 0);  // the next task is the team's again
     shoot(chart, "chart");
     chart->Destroy();
     pump(50);

@@ -171,6 +171,18 @@ TEST_F(RecordPresenterTest, DemoChartShowsPlanTimelineAndTrendsFromCore) {
     EXPECT_NE(add_task(*s.record, *demo, c.plan_id, "Call", "", "2026-13-01"), "");
     EXPECT_EQ(add_task(*s.record, *demo, c.plan_id, "Call the GP", "", "2026-12-01"), "");
     EXPECT_EQ(load_chart(*s.record, *demo, pid, today()).tasks.size(), c.tasks.size() + 1);
+    // A task for one member: the demo user works as the plan's chiropractor.
+    ASSERT_FALSE(c.assignees.empty());
+    EXPECT_EQ(c.assignees.front().user, "demo");
+    EXPECT_NE(c.assignees.front().label.find("Chiropractor"), std::string::npos)
+        << c.assignees.front().label;
+    EXPECT_NE(add_task(*s.record, *demo, c.plan_id, "Call", "nobody", "").find("no active clinic user"),
+              std::string::npos);
+    EXPECT_EQ(add_task(*s.record, *demo, c.plan_id, "Send the MRI report", "demo", ""), "");
+    bool given = false;
+    for (const auto& t : load_chart(*s.record, *demo, pid, today()).tasks)
+        given = given || (t.text == "Send the MRI report" && t.who == "demo");
+    EXPECT_TRUE(given);
     EXPECT_THROW(load_chart(*s.record, *demo, 999999, today()), Error);
 }
 

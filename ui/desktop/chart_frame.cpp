@@ -3,6 +3,7 @@
 
 #include <wx/accel.h>
 #include <wx/button.h>
+#include <wx/choice.h>
 #include <wx/textctrl.h>
 #include <wx/listctrl.h>
 #include <wx/panel.h>
@@ -98,11 +99,15 @@ ChartFrame::ChartFrame(wxWindow* parent, RecordServices& r, const core::Principa
                                wxTE_PROCESS_ENTER, wxDefaultValidator, "chart_task_due");
     task_due_->SetHint(_("YYYY-MM-DD"));
     task_due_->SetToolTip(_("Due date (optional)"));
+    task_assignee_ = new wxChoice(root_, wxID_ANY, wxDefaultPosition, wxSize(150, -1), 0, nullptr,
+                                  0, wxDefaultValidator, "chart_task_assignee");
+    task_assignee_->SetToolTip(_("Who does it: the whole care team, or one of its members"));
     auto* add = new wxButton(root_, wxID_ANY, _("Add task"));
     add->SetName("chart_task_add");
     add->SetToolTip(_("Add the task to the plan (Enter); double-click a task to tick it off"));
     add_row->Add(task_title_, 1, wxRIGHT, 6);
     add_row->Add(task_due_, 0, wxRIGHT, 6);
+    add_row->Add(task_assignee_, 0, wxRIGHT, 6);
     add_row->Add(add, 0);
     left->Add(add_row, 0, wxEXPAND | wxTOP, 6);
     task_message_ = new wxStaticText(root_, wxID_ANY, wxString(), wxDefaultPosition, wxDefaultSize,
@@ -176,12 +181,18 @@ void ChartFrame::add_task() {
         task_message_->SetLabel(_("Tasks belong to a plan; this patient has none yet."));
         return;
     }
+    const int pick = task_assignee_->GetSelection();
+    const std::string assignee =
+        pick > 0 && static_cast<std::size_t>(pick) <= data_.assignees.size()
+            ? data_.assignees[static_cast<std::size_t>(pick - 1)].user
+            : std::string();
     const std::string problem = ui::add_task(r_, who_, data_.plan_id, utf8(task_title_->GetValue()),
-                                             "", utf8(task_due_->GetValue()));
+                                             assignee, utf8(task_due_->GetValue()));
     task_message_->SetLabel(wx(problem));
     if (!problem.empty()) return;
     task_title_->Clear();
     task_due_->Clear();
+    task_assignee_->SetSelection(0);
     reload();
 }
 
@@ -250,6 +261,11 @@ void ChartFrame::fill() {
         if (t.done) tasks_->SetItemTextColour(i, wxColour(0x90, 0x90, 0x90));
     }
     if (d.tasks.empty()) tasks_->InsertItem(0, _("Nothing to do for this patient."));
+    const int keep = task_assignee_->GetSelection();
+    task_assignee_->Clear();
+    task_assignee_->Append(_("Care team"));
+    for (const auto& a : d.assignees) task_assignee_->Append(wx(a.label));
+    task_assignee_->SetSelection(keep > 0 && keep < static_cast<int>(task_assignee_->GetCount()) ? keep : 0);
 
     const auto zone = r_.scheduler.zone();
     timeline_->DeleteAllItems();

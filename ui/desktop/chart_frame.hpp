@@ -6,6 +6,7 @@
 #include "vertebra/ui/chart_presenter.hpp"
 
 class wxButton;
+class wxChoice;
 class wxListCtrl;
 class wxStaticText;
 class wxPanel;
@@ -56,6 +57,7 @@ private:
     wxListCtrl* tasks_ = nullptr;
     wxTextCtrl* task_title_ = nullptr;
     wxTextCtrl* task_due_ = nullptr;
+    wxChoice* task_assignee_ = nullptr;
     wxStaticText* task_message_ = nullptr;
     wxListCtrl* timeline_ = nullptr;
     TrendPlot* nrs_ = nullptr;

@@ -279,6 +279,21 @@ ChartData load_chart(RecordServices& r, const core::Principal& who, core::Id pat
         for (const auto& m : p.care_team)
             c.care_team.push_back(prac(m.practitioner_id) + " — " + human_key(m.role) +
                                   (m.lead ? " (lead)" : ""));
+        // Who a task can be given to: the users working as the care team, and whoever is
+        // signed in. A login that may not list users (PostgreSQL grants) offers the team only.
+        try {
+            for (const auto& u : r.users->list()) {
+                if (!u.active || !u.practitioner_id) continue;
+                for (const auto& m : p.care_team)
+                    if (m.practitioner_id == *u.practitioner_id)
+                        c.assignees.push_back({u.name, u.name + " (" + prac(m.practitioner_id) +
+                                                           ", " + human_key(m.role) + ")"});
+            }
+        } catch (const Error&) {
+        }
+        bool listed = false;
+        for (const auto& a : c.assignees) listed = listed || a.user == who.name;
+        if (!listed && !who.name.empty()) c.assignees.push_back({who.name, who.name + " (me)"});
         try {
             const auto review = r.plan_service->review(p.id, today);
             if (!review.flag.empty()) c.flags.push_back("Review: " + review.flag);

@@ -61,6 +61,12 @@ struct TaskRow {
     bool overdue = false;
 };
 
+/// Someone a care-team task can be given to.
+struct AssigneeOption {
+    std::string user;   ///< the clinic user name core stores
+    std::string label;  ///< "maya (Dr. Maya Chen, DC, chiropractor)"
+};
+
 struct ChartData {
     core::Patient patient;
     std::optional<int> age;
@@ -81,6 +87,9 @@ struct ChartData {
     TrendSeries nrs;
     TrendSeries odi;
     std::vector<TaskRow> tasks;
+    /// Who a new task may be given to besides the whole care team: the active clinic users who
+    /// work as one of the plan's care-team practitioners, and the signed-in user.
+    std::vector<AssigneeOption> assignees;
 };
 
 /// Reads one patient's chart as `who` may see it (note contents need note.read and the care

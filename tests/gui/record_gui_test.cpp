@@ -3,6 +3,7 @@
 // the right password, and automatic log-off with a tiny time-out.
 #include <wx/button.h>
 #include <wx/choice.h>
+#include <wx/dialog.h>
 #include <wx/listbox.h>
 #include <wx/listctrl.h>
 #include <wx/menu.h>
@@ -40,6 +41,22 @@ core::Id open_chiropractic_visit(ClinicSession& s) {
     for (const auto& a : s.repo().appointments(q))
         if (!s.record->notes->status_for_appointment(a.id)) return a.id;
     return 0;
+}
+
+TEST(TrendPlotLabels, OverlappingLabelsMoveApartAndPlacingEnds) {
+    // 0.1 + 0.7 is 0.7999999999999999: the label placed below 0.1 was a hair closer than 0.7 to
+    // it, and placing it moved it to the same spot for ever (the chart window hung).
+    std::vector<double> placed{0.1};
+    EXPECT_NEAR(TrendPlot::place_label(0.1, 0.7, placed), 0.8, 1e-9);
+    // Three labels wanted at one height end up one under the other, none overlapping.
+    std::vector<double> three;
+    for (int i = 0; i < 3; ++i) TrendPlot::place_label(40.0, 13.0, three);
+    ASSERT_EQ(three.size(), 3u);
+    EXPECT_DOUBLE_EQ(three[0], 40.0);
+    EXPECT_DOUBLE_EQ(three[1], 53.0);
+    EXPECT_DOUBLE_EQ(three[2], 66.0);
+    // A label clear of the others stays where it is wanted.
+    EXPECT_DOUBLE_EQ(TrendPlot::place_label(100.0, 13.0, three), 100.0);
 }
 
 TEST_F(GuiTest, ChartShowsThePlanAndPlotsEveryScore) {
@@ -110,6 +127,28 @@ TEST_F(GuiTest, ChartShowsThePlanAndPlotsEveryScore) {
                           chart->tasks()->GetItemText(i, 1) == "demo");
     EXPECT_TRUE(given);
     EXPECT_EQ(assignee->GetSelection(), 0);  // the next task is the team's again
+
+    // A case note for the care team, signed when saved, shows on the timeline.
+    auto* case_note = find<wxButton>("chart_case_note", chart);
+    ASSERT_TRUE(case_note && case_note->IsEnabled());
+    click(case_note);
+    auto* note_dlg = dynamic_cast<wxDialog*>(wxWindow::FindWindowByName("case_note_dialog", chart));
+    ASSERT_TRUE(note_dlg);
+    ASSERT_TRUE(pump_until([&] { return note_dlg->IsShown(); }));
+    auto* sign = find<wxButton>("case_note_sign", note_dlg);
+    auto* note_message = find<wxStaticText>("case_note_message", note_dlg);
+    ASSERT_TRUE(sign && note_message);
+    click(sign);  // nothing typed: refused, named
+    EXPECT_NE(note_message->GetLabel().Find("needs some text"), wxNOT_FOUND)
+        << note_message->GetLabel().utf8_str();
+    type_into(find<wxTextCtrl>("case_note_text", note_dlg), "GP agrees to taper the NSAID.");
+    click(sign);
+    ASSERT_TRUE(pump_until([&] {
+        for (int i = 0; i < chart->timeline()->GetItemCount(); ++i)
+            if (chart->timeline()->GetItemText(i, 2).StartsWith("Case note by demo")) return true;
+        return false;
+    })) << note_message->GetLabel().utf8_str();
+    EXPECT_FALSE(note_dlg->IsShown());
     shoot(chart, "chart");
     chart->Destroy();
     pump(50);

@@ -23,6 +23,10 @@ namespace outcomes = vertebra::core::outcomes;
 
 LocalDate today() { return LocalDate{date::year{2026} / 11 / 25}; }
 
+Instant wall_clock() {
+    return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+}
+
 class RecordPresenterTest : public ::testing::Test {
 protected:
     fs::path dir;
@@ -183,6 +187,17 @@ TEST_F(RecordPresenterTest, DemoChartShowsPlanTimelineAndTrendsFromCore) {
     for (const auto& t : load_chart(*s.record, *demo, pid, today()).tasks)
         given = given || (t.text == "Send the MRI report" && t.who == "demo");
     EXPECT_TRUE(given);
+
+    // A case note for the care team: stored, signed, on the timeline; an empty one is refused.
+    EXPECT_NE(add_case_note(*s.record, *demo, c.plan_id, "  \n ", wall_clock()).find("needs some text"),
+              std::string::npos);
+    EXPECT_EQ(add_case_note(*s.record, *demo, c.plan_id, "GP agrees to taper the NSAID.",
+                            wall_clock()), "");
+    bool on_timeline = false;
+    for (const auto& e : load_chart(*s.record, *demo, pid, today()).timeline)
+        on_timeline = on_timeline || (e.kind == "note" && e.text.find("Case note by demo") == 0 &&
+                                      e.text.find("signed") != std::string::npos);
+    EXPECT_TRUE(on_timeline);
     EXPECT_THROW(load_chart(*s.record, *demo, 999999, today()), Error);
 }
 

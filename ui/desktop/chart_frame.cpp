@@ -1,9 +1,12 @@
 // The patient chart window. Everything it shows comes from load_chart (the chart presenter).
 #include "chart_frame.hpp"
 
+#include <chrono>
+
 #include <wx/accel.h>
 #include <wx/button.h>
 #include <wx/choice.h>
+#include <wx/dialog.h>
 #include <wx/textctrl.h>
 #include <wx/listctrl.h>
 #include <wx/panel.h>
@@ -138,7 +141,18 @@ ChartFrame::ChartFrame(wxWindow* parent, RecordServices& r, const core::Principa
     odi_ = new TrendPlot(root_, "chart_odi_plot");
     right->Add(nrs_, 1, wxEXPAND | wxBOTTOM, 8);
     right->Add(odi_, 1, wxEXPAND | wxBOTTOM, 10);
-    right->Add(heading(root_, _("Timeline")), 0, wxBOTTOM, 4);
+    auto* timeline_row = new wxBoxSizer(wxHORIZONTAL);
+    timeline_row->Add(heading(root_, _("Timeline")), 1, wxALIGN_CENTER_VERTICAL);
+    case_note_ = new wxButton(root_, wxID_ANY, _("Case note..."));
+    case_note_->SetName("chart_case_note");
+    if (who.has(core::Permission::NoteWrite)) {
+        case_note_->SetToolTip(_("A note for the whole care team, signed when saved (Ctrl+K)"));
+    } else {
+        case_note_->Disable();
+        case_note_->SetToolTip(_("Writing notes needs a clinician's rights (note.write)."));
+    }
+    timeline_row->Add(case_note_, 0);
+    right->Add(timeline_row, 0, wxEXPAND | wxBOTTOM, 4);
     timeline_ = new wxListCtrl(root_, wxID_ANY, wxDefaultPosition, wxSize(-1, 200),
                                wxLC_REPORT | wxLC_SINGLE_SEL, wxDefaultValidator, "chart_timeline");
     timeline_->AppendColumn(_("When"), wxLIST_FORMAT_LEFT, 140);
@@ -150,11 +164,17 @@ ChartFrame::ChartFrame(wxWindow* parent, RecordServices& r, const core::Principa
     root_->SetSizer(v);
 
     const int record_score_id = wxWindow::NewControlId();
+    const int case_note_id = wxWindow::NewControlId();
     wxAcceleratorEntry keys[] = {{wxACCEL_NORMAL, WXK_ESCAPE, wxID_CLOSE},
                                  {wxACCEL_CTRL, 'W', wxID_CLOSE},
                                  {wxACCEL_NORMAL, WXK_F5, wxID_REFRESH},
-                                 {wxACCEL_CTRL, 'R', record_score_id}};
-    SetAcceleratorTable(wxAcceleratorTable(4, keys));
+                                 {wxACCEL_CTRL, 'R', record_score_id},
+                                 {wxACCEL_CTRL, 'K', case_note_id}};
+    SetAcceleratorTable(wxAcceleratorTable(5, keys));
+    case_note_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { open_case_note_dialog(); });
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) {
+        if (case_note_->IsEnabled()) open_case_note_dialog();
+    }, case_note_id);
     record_score_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { open_score_dialog(); });
     Bind(wxEVT_MENU, [this](wxCommandEvent&) {
         if (record_score_->IsEnabled()) open_score_dialog();
@@ -165,6 +185,55 @@ ChartFrame::ChartFrame(wxWindow* parent, RecordServices& r, const core::Principa
 }
 
 wxString ChartFrame::task_message() const { return task_message_->GetLabel(); }
+
+wxDialog* ChartFrame::open_case_note_dialog() {
+    if (case_note_dialog_) case_note_dialog_->Destroy();
+    auto* dlg = new wxDialog(this, wxID_ANY,
+                             wxString::Format(_("Case note - %s"), wx(data_.patient.name)),
+                             wxDefaultPosition, wxSize(560, 380),
+                             wxDEFAULT_DIALOG_STYLE | wxRESIZE_BORDER, "case_note_dialog");
+    case_note_dialog_ = dlg;
+    auto* v = new wxBoxSizer(wxVERTICAL);
+    auto* about = new wxStaticText(
+        dlg, wxID_ANY,
+        _("For the whole care team: what the others should know (a call with the GP, an MRI "
+          "result, a change at home). It is signed when saved and corrected by addendum."));
+    about->Wrap(520);
+    v->Add(about, 0, wxALL, 10);
+    auto* text = new wxTextCtrl(dlg, wxID_ANY, wxString(), wxDefaultPosition, wxSize(-1, 180),
+                                wxTE_MULTILINE, wxDefaultValidator, "case_note_text");
+    v->Add(text, 1, wxEXPAND | wxLEFT | wxRIGHT, 10);
+    auto* message = new wxStaticText(dlg, wxID_ANY, wxString(), wxDefaultPosition, wxDefaultSize,
+                                     0, "case_note_message");
+    message->SetForegroundColour(wxColour(0xB0, 0x1E, 0x1E));
+    v->Add(message, 0, wxEXPAND | wxALL, 10);
+    auto* buttons = new wxStdDialogButtonSizer();
+    auto* sign = new wxButton(dlg, wxID_OK, _("&Sign and save"));
+    sign->SetName("case_note_sign");
+    buttons->AddButton(sign);
+    buttons->AddButton(new wxButton(dlg, wxID_CANCEL));
+    buttons->Realize();
+    v->Add(buttons, 0, wxEXPAND | wxALL, 10);
+    dlg->SetSizer(v);
+    sign->Bind(wxEVT_BUTTON, [this, dlg, text, message](wxCommandEvent&) {
+        if (!data_.has_plan) {
+            message->SetLabel(_("Case notes belong to a plan's care team; this patient has no plan yet."));
+            return;
+        }
+        const std::string problem = ui::add_case_note(
+            r_, who_, data_.plan_id, utf8(text->GetValue()),
+            std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
+        message->SetLabel(wx(problem));
+        if (!problem.empty()) return;
+        if (dlg->IsModal()) dlg->EndModal(wxID_OK); else dlg->Hide();
+        reload();
+    });
+    dlg->CentreOnParent();
+    dlg->Show();
+    dlg->Raise();
+    text->SetFocus();
+    return dlg;
+}
 
 ScoreDialog* ChartFrame::open_score_dialog() {
     if (score_dialog_) score_dialog_->Destroy();

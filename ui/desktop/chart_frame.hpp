@@ -7,6 +7,7 @@
 
 class wxButton;
 class wxChoice;
+class wxDialog;
 class wxListCtrl;
 class wxStaticText;
 class wxPanel;
@@ -34,6 +35,9 @@ public:
     /// Opens "Record score" (Ctrl+R) beside the chart; the chart re-reads itself once a score is
     /// stored. Returns the dialog (one at a time).
     ScoreDialog* open_score_dialog();
+    /// Opens "Case note" (Ctrl+K) beside the chart: a note for the whole care team, signed when
+    /// saved. Returns the dialog (one at a time).
+    wxDialog* open_case_note_dialog();
 
 private:
     void fill();
@@ -64,6 +68,8 @@ private:
     TrendPlot* odi_ = nullptr;
     wxButton* record_score_ = nullptr;
     ScoreDialog* score_dialog_ = nullptr;
+    wxButton* case_note_ = nullptr;
+    wxDialog* case_note_dialog_ = nullptr;
 };
 
 }  // namespace vertebra::ui

@@ -62,6 +62,23 @@ double TrendPlot::x_of(Instant t) const {
     return a.GetLeft() + 8 + (static_cast<double>(to_epoch(t)) - t0) / (t1 - t0) * (a.GetWidth() - 16);
 }
 
+double TrendPlot::place_label(double wanted, double height, std::vector<double>& placed) {
+    double y = wanted;
+    // Half a pixel of slack: right after `y = other + height`, rounding can leave |other - y| a
+    // hair under `height` (0.1 + 0.7 is 0.7999999999999999), and without the slack that label
+    // moved onto the same place for ever: a chart window hung in its first paint.
+    for (bool moved = true; moved;) {
+        moved = false;
+        for (double other : placed)
+            if (std::abs(other - y) < height - 0.5) {
+                y = other + height;
+                moved = true;
+            }
+    }
+    placed.push_back(y);
+    return y;
+}
+
 void TrendPlot::on_paint(wxPaintEvent&) {
     wxAutoBufferedPaintDC dc(this);
     dc.SetBackground(wxBrush(wxSystemSettings::GetColour(wxSYS_COLOUR_WINDOW)));
@@ -112,16 +129,7 @@ void TrendPlot::on_paint(wxPaintEvent&) {
         gc->StrokeLine(a.GetLeft(), y, a.GetRight(), y);
         gc->SetFont(font, c);
         gc->GetTextExtent(label, &tw, &th);
-        double ly = y - th / 2;
-        for (bool moved = true; moved;) {
-            moved = false;
-            for (double other : label_ys)
-                if (std::abs(other - ly) < th) {
-                    ly = other + th;
-                    moved = true;
-                }
-        }
-        label_ys.push_back(ly);
+        const double ly = place_label(y - th / 2, th, label_ys);
         gc->DrawText(label, a.GetRight() + 6, ly);
     };
     if (series_.target) hline(*series_.target, kTarget, wxPENSTYLE_DOT, wxString::Format(_("Goal %s"), num(*series_.target)));

@@ -21,6 +21,9 @@ public:
     double y_of(double value) const;
     double x_of(Instant t) const;
     int paints() const { return paints_; }
+    /// Where a reference line's label of `height` goes: at `wanted`, or below the labels
+    /// `placed` so far when it would overlap one; appended to `placed`.
+    static double place_label(double wanted, double height, std::vector<double>& placed);
 
 private:
     void on_paint(wxPaintEvent& e);

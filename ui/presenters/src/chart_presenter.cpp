@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "vertebra/common/error.hpp"
+#include "vertebra/common/text.hpp"
 #include "vertebra/plans/review.hpp"
 #include "vertebra/ui/calendar_presenter.hpp"
 
@@ -109,6 +110,20 @@ std::string add_task(RecordServices& r, const core::Principal& who, core::Id pla
         std::optional<LocalDate> due;
         if (!due_text.empty()) due = parse_local_date(due_text, "due");
         r.collaboration->add_task(who, plan_id, title, assignee, due, clock_now());
+        return {};
+    } catch (...) {
+        return error_sentence(std::current_exception());
+    }
+}
+
+std::string add_case_note(RecordServices& r, const core::Principal& who, core::Id plan_id,
+                          const std::string& text, Instant now) {
+    try {
+        core::NoteContent content;
+        content.text = trim(text);
+        const core::Id id = r.collaboration->add_case_note(who, *r.note_service, plan_id,
+                                                           std::move(content), now);
+        r.note_service->sign(who, id, now);
         return {};
     } catch (...) {
         return error_sentence(std::current_exception());

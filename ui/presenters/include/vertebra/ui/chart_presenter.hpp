@@ -101,6 +101,12 @@ ChartData load_chart(RecordServices& r, const core::Principal& who, core::Id pat
 std::string add_task(RecordServices& r, const core::Principal& who, core::Id plan_id,
                      const std::string& title, const std::string& assignee,
                      const std::string& due_text);
+/// A shared case note for the care team of the plan's patient, written and signed at once
+/// (CollaborationService::add_case_note, then NoteService::sign: note.write, note.sign and the
+/// care team; audited). "" when signed, else a sentence saying why not (a note that was stored
+/// but could not be signed stays a draft of its author, as any note).
+std::string add_case_note(RecordServices& r, const core::Principal& who, core::Id plan_id,
+                          const std::string& text, Instant now);
 /// Ticks a task off (or reopens it); "" or a sentence.
 std::string set_task_done(RecordServices& r, const core::Principal& who, core::Id task_id,
                           bool done);

@@ -53,9 +53,16 @@ AcupunctureSession parse_session(const nlohmann::json& section) {
         if (!j.is_object()) throw invalid(at, "must be an object {minutes, estim, new_needles}");
         if (!j.contains("minutes") || !j["minutes"].is_number_integer())
             throw invalid(at + ".minutes", "whole minutes of personal contact are required");
+        // Read wide, then bounded by a day: 4294967297 is not 1 minute (a narrowing read), and
+        // the increments' minutes are summed later.
+        const auto minutes = j["minutes"].is_number_unsigned()
+                                 ? static_cast<std::int64_t>(std::min<std::uint64_t>(
+                                       j["minutes"].get<std::uint64_t>(), 1u << 30))
+                                 : j["minutes"].get<std::int64_t>();
+        if (minutes < 0) throw invalid(at + ".minutes", "must not be negative");
+        if (minutes > 1440) throw invalid(at + ".minutes", "must be at most 1440 (a day)");
         Increment inc;
-        inc.minutes = j["minutes"].get<int>();
-        if (inc.minutes < 0) throw invalid(at + ".minutes", "must not be negative");
+        inc.minutes = static_cast<int>(minutes);
         inc.estim = flag(j, "estim", at);
         inc.new_needles = flag(j, "new_needles", at);
         s.increments.push_back(inc);

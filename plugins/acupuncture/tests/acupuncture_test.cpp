@@ -90,6 +90,12 @@ TEST(AcupunctureBillingTest, RejectsBadIncrementsNamingTheField) {
                                  options_for("commercial")),
                  Error);
     EXPECT_EQ(field_of({{"increments", {{{"estim", true}}}}}), "acupuncture.increments[0].minutes");
+    // 4294967297 minutes used to be read as 1 (a narrowing read); anything over a day is refused.
+    for (long long huge : {4294967297LL, 1441LL, 9223372036854775807LL})
+        EXPECT_EQ(field_of({{"increments", {{{"minutes", huge}}}}}), "acupuncture.increments[0].minutes")
+            << huge;
+    EXPECT_EQ(field_of({{"increments", {{{"minutes", 18446744073709551615ULL}}}}}),
+              "acupuncture.increments[0].minutes");
     EXPECT_EQ(field_of({{"increments", {{{"minutes", 15}, {"estim", "yes"}}}}}),
               "acupuncture.increments[0].estim");
     EXPECT_EQ(field_of({{"history", {"2026-13-01"}}}), "acupuncture.history[0]");

@@ -83,7 +83,10 @@ public:
         }
         if (guard == "observation_complete") {
             const int need = cfg.value("observation_min_minutes", 20);
-            if (record.value("observation_minutes", 0) < need)
+            // The record's minutes are a form value: compared as a number, never cast (1e300
+            // into an int is undefined).
+            const auto observed = record.value("observation_minutes", nlohmann::json(0));
+            if (!observed.is_number() || observed.get<double>() < need)
                 return {false, "Observe at least " + std::to_string(need) + " minutes"};
             return {};
         }

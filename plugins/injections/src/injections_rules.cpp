@@ -34,6 +34,12 @@ std::vector<std::string> str_list(const nlohmann::json& j, const char* key,
     return out;
 }
 
+/// The largest dose or waste in mg a drug line may give: far above any spinal injection
+/// (triamcinolone 80 mg, a vial of 1000 mg), and small enough that units stay an int. A larger
+/// number is a typo; unchecked, 4e29 mg made the unit count an undefined float-to-int cast
+/// (found by fuzz_bill).
+constexpr double kMaxDoseMg = 100000;
+
 int units_of(double mg, double per_unit) {
     return static_cast<int>(std::ceil(mg / per_unit - 1e-9));
 }
@@ -85,12 +91,17 @@ InjectionSession parse_session(const nlohmann::json& section, const nlohmann::js
             g.drug = str(d[i], "drug", at + ".drug");
             if (!drugs.at("drugs").contains(g.drug))
                 throw invalid(at + ".drug", "unknown drug '" + g.drug + "'");
-            if (!d[i].contains("mg") || !d[i]["mg"].is_number() || d[i]["mg"].get<double>() <= 0)
-                throw invalid(at + ".mg", "the dose in mg must be a positive number");
+            if (!d[i].contains("mg") || !d[i]["mg"].is_number() || d[i]["mg"].get<double>() <= 0 ||
+                d[i]["mg"].get<double>() > kMaxDoseMg)
+                throw invalid(at + ".mg", "the dose in mg must be a positive number of at most " +
+                                              std::to_string(static_cast<int>(kMaxDoseMg)));
             g.mg = d[i]["mg"].get<double>();
             if (d[i].contains("discarded_mg")) {
-                if (!d[i]["discarded_mg"].is_number() || d[i]["discarded_mg"].get<double>() < 0)
-                    throw invalid(at + ".discarded_mg", "must be a number >= 0");
+                if (!d[i]["discarded_mg"].is_number() || d[i]["discarded_mg"].get<double>() < 0 ||
+                    d[i]["discarded_mg"].get<double>() > kMaxDoseMg)
+                    throw invalid(at + ".discarded_mg",
+                                  "must be a number from 0 to " +
+                                      std::to_string(static_cast<int>(kMaxDoseMg)));
                 g.discarded_mg = d[i]["discarded_mg"].get<double>();
             }
             s.drugs.push_back(g);

@@ -194,6 +194,13 @@ TEST(InjectionsBillingTest, RejectsBadInputNamingTheField) {
               "injections.drugs[0].drug");
     EXPECT_EQ(field_of({{"drugs", {{{"drug", "triamcinolone"}, {"mg", -40}}}}}),
               "injections.drugs[0].mg");
+    // fuzz_bill: 4e29 mg made the unit count an undefined float-to-int cast.
+    for (double huge : {4.0555e29, 1e300, 100000.5})
+        EXPECT_EQ(field_of({{"drugs", {{{"drug", "triamcinolone"}, {"mg", huge}}}}}),
+                  "injections.drugs[0].mg") << huge;
+    EXPECT_EQ(field_of({{"drugs", {{{"drug", "triamcinolone"}, {"mg", 40}, {"discarded_mg", 1e300}}}}}),
+              "injections.drugs[0].discarded_mg");
+    EXPECT_EQ(field_of({{"drugs", {{{"drug", "triamcinolone"}, {"mg", 100000}}}}}), "accepted");
 }
 
 /// Sessions every `step_days` from 2025-06-02; returns the findings for each next session.
@@ -297,6 +304,10 @@ TEST(InjectionsPluginTest, LoadsThroughTheHostWithTheWorkflowTable) {
     EXPECT_TRUE(m.evaluate_guard("checklist_complete", {{"checklist", with_glucose}}).allowed);
     EXPECT_FALSE(m.evaluate_guard("observation_complete", {{"observation_minutes", 10}}).allowed);
     EXPECT_TRUE(m.evaluate_guard("observation_complete", {{"observation_minutes", 30}}).allowed);
+    // A form value no int holds is compared as a number, not cast (undefined behaviour before).
+    EXPECT_TRUE(m.evaluate_guard("observation_complete", {{"observation_minutes", 1e300}}).allowed);
+    EXPECT_FALSE(m.evaluate_guard("observation_complete", {{"observation_minutes", -1e300}}).allowed);
+    EXPECT_FALSE(m.evaluate_guard("observation_complete", {{"observation_minutes", "30"}}).allowed);
 
     auto req = request(kDay, "commercial",
                        {{"procedure", "trigger_point"},

@@ -36,12 +36,13 @@ protected:
         if (!override_reason.empty()) a.insert(a.end(), {"--override-reason", override_reason});
         return cli(a);
     }
-    /// The commercial payer's row of `option` in `payer options --json --on DATE`.
-    json option_row(const std::string& option, const std::string& on) {
-        auto r = cli({"--json", "payer", "options", "--payer", "commercial", "--on", on});
+    /// `payer`'s row of `option` in `payer options --json --on DATE`.
+    json option_row(const std::string& option, const std::string& on,
+                    const std::string& payer = "commercial") {
+        auto r = cli({"--json", "payer", "options", "--payer", payer, "--on", on});
         EXPECT_EQ(r.code, 0) << r.err;
         const json all = json::parse(r.out);
-        for (const auto& row : all["options"]["commercial"])
+        for (const auto& row : all["options"][payer])
             if (row["option"] == option) return row;
         return nullptr;
     }
@@ -84,6 +85,10 @@ TEST_P(PayerSettingsCliTest, AVisitCapSetByTheOwnerIsCheckedWhenBookingFromItsDa
     EXPECT_EQ(row["value"], 0);
     EXPECT_EQ(row["accepts"], "a whole number from 0 to 366");
     EXPECT_TRUE(row["clinic_from"].is_null());
+    // A plan billed by the Medicare method reads the module's "medicare" entry as its own
+    // rules do: three months of active care, where "default" has no limit.
+    EXPECT_EQ(option_row("chiropractic.course_months", "2027-01-01", "medicare_advantage")["shipped"], 3);
+    EXPECT_EQ(option_row("chiropractic.course_months", "2027-01-01")["shipped"], 0);
 
     auto r = set("olga", "chiropractic.visits_per_year", "2", "2027-01-01");
     ASSERT_EQ(r.code, 0) << r.err;

@@ -27,6 +27,30 @@ const wxColour kClinicRow(0xFF, 0xF4, 0xD6);
 const wxColour kProblem(0xB0, 0x1E, 0x1E);
 const wxColour kDone(0x1E, 0x6E, 0x32);
 
+/// Adds "label control" to a row of edit fields, names the control (tests find it by name) and
+/// returns it. The Change-a-fee and Change-a-setting rows are built alike.
+template <class W>
+W* labelled(wxBoxSizer* row, const wxString& label, W* control, const char* name,
+            int proportion = 0) {
+    row->Add(new wxStaticText(control->GetParent(), wxID_ANY, label), 0,
+             wxALIGN_CENTER_VERTICAL | wxRIGHT, 5);
+    control->SetName(name);
+    row->Add(control, proportion, wxRIGHT, 12);
+    return control;
+}
+
+/// The first date a change applies to (today to start with).
+wxDatePickerCtrl* date_field(wxWindow* parent, LocalDate today) {
+    return new wxDatePickerCtrl(parent, wxID_ANY, to_wx_date(today), wxDefaultPosition,
+                                wxDefaultSize, wxDP_DROPDOWN | wxDP_SHOWCENTURY);
+}
+
+/// Why a change is made; Enter sets it.
+wxTextCtrl* reason_field(wxWindow* parent, int width) {
+    return new wxTextCtrl(parent, wxID_ANY, wxString(), wxDefaultPosition, wxSize(width, -1),
+                          wxTE_PROCESS_ENTER);
+}
+
 Instant wall_now() {
     return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
 }
@@ -81,31 +105,14 @@ FeesDialog::FeesDialog(wxWindow* parent, core::billing::FeeRepository& fees,
     auto* box = new wxStaticBoxSizer(wxVERTICAL, page, _("Change a fee"));
     wxWindow* sb = box->GetStaticBox();
     auto* row = new wxBoxSizer(wxHORIZONTAL);
-    auto label = [&](const wxString& text) {
-        row->Add(new wxStaticText(sb, wxID_ANY, text), 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 5);
-    };
-    label(_("Code"));
-    code_ = new wxTextCtrl(sb, wxID_ANY, wxString(), wxDefaultPosition, wxSize(80, -1));
-    code_->SetName("fees_code");
-    row->Add(code_, 0, wxRIGHT, 12);
-    label(_("Fee per unit ($)"));
-    amount_ = new wxTextCtrl(sb, wxID_ANY, wxString(), wxDefaultPosition, wxSize(90, -1));
-    amount_->SetName("fees_amount");
-    row->Add(amount_, 0, wxRIGHT, 12);
-    label(_("From"));
-    from_ = new wxDatePickerCtrl(sb, wxID_ANY, to_wx_date(today), wxDefaultPosition,
-                                 wxDefaultSize, wxDP_DROPDOWN | wxDP_SHOWCENTURY);
-    from_->SetName("fees_from");
-    row->Add(from_, 0, wxRIGHT, 12);
-    label(_("Payer"));
-    payer_ = new wxChoice(sb, wxID_ANY);
-    payer_->SetName("fees_payer");
-    row->Add(payer_, 0, wxRIGHT, 12);
-    label(_("Reason"));
-    reason_ = new wxTextCtrl(sb, wxID_ANY, wxString(), wxDefaultPosition, wxSize(220, -1),
-                             wxTE_PROCESS_ENTER);
-    reason_->SetName("fees_reason");
-    row->Add(reason_, 1, wxRIGHT, 12);
+    code_ = labelled(row, _("Code"), new wxTextCtrl(sb, wxID_ANY, wxString(), wxDefaultPosition,
+                                                    wxSize(80, -1)), "fees_code");
+    amount_ = labelled(row, _("Fee per unit ($)"),
+                       new wxTextCtrl(sb, wxID_ANY, wxString(), wxDefaultPosition, wxSize(90, -1)),
+                       "fees_amount");
+    from_ = labelled(row, _("From"), date_field(sb, today), "fees_from");
+    payer_ = labelled(row, _("Payer"), new wxChoice(sb, wxID_ANY), "fees_payer");
+    reason_ = labelled(row, _("Reason"), reason_field(sb, 220), "fees_reason", 1);
     set_ = new wxButton(sb, wxID_ANY, _("&Set fee"));
     set_->SetName("fees_set");
     row->Add(set_, 0);
@@ -155,27 +162,14 @@ FeesDialog::FeesDialog(wxWindow* parent, core::billing::FeeRepository& fees,
     auto* sbox = new wxStaticBoxSizer(wxVERTICAL, ppage, _("Change a setting of the selected payer"));
     wxWindow* ssb = sbox->GetStaticBox();
     auto* srow = new wxBoxSizer(wxHORIZONTAL);
-    auto slabel = [&](const wxString& text) {
-        srow->Add(new wxStaticText(ssb, wxID_ANY, text), 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 5);
-    };
-    slabel(_("Option"));
-    option_ = new wxChoice(ssb, wxID_ANY, wxDefaultPosition, wxSize(300, -1));
-    option_->SetName("payer_option");
-    srow->Add(option_, 0, wxRIGHT, 12);
-    slabel(_("Value"));
-    value_ = new wxComboBox(ssb, wxID_ANY, wxString(), wxDefaultPosition, wxSize(150, -1));
-    value_->SetName("payer_value");
-    srow->Add(value_, 0, wxRIGHT, 12);
-    slabel(_("From"));
-    setting_from_ = new wxDatePickerCtrl(ssb, wxID_ANY, to_wx_date(today), wxDefaultPosition,
-                                         wxDefaultSize, wxDP_DROPDOWN | wxDP_SHOWCENTURY);
-    setting_from_->SetName("payer_from");
-    srow->Add(setting_from_, 0, wxRIGHT, 12);
-    slabel(_("Reason"));
-    setting_reason_ = new wxTextCtrl(ssb, wxID_ANY, wxString(), wxDefaultPosition,
-                                     wxSize(200, -1), wxTE_PROCESS_ENTER);
-    setting_reason_->SetName("payer_reason");
-    srow->Add(setting_reason_, 1, wxRIGHT, 12);
+    option_ = labelled(srow, _("Option"),
+                       new wxChoice(ssb, wxID_ANY, wxDefaultPosition, wxSize(300, -1)),
+                       "payer_option");
+    value_ = labelled(srow, _("Value"),
+                      new wxComboBox(ssb, wxID_ANY, wxString(), wxDefaultPosition, wxSize(150, -1)),
+                      "payer_value");
+    setting_from_ = labelled(srow, _("From"), date_field(ssb, today), "payer_from");
+    setting_reason_ = labelled(srow, _("Reason"), reason_field(ssb, 200), "payer_reason", 1);
     setting_set_ = new wxButton(ssb, wxID_ANY, _("Set &value"));
     setting_set_->SetName("payer_set");
     srow->Add(setting_set_, 0);
@@ -233,6 +227,7 @@ FeesDialog::FeesDialog(wxWindow* parent, core::billing::FeeRepository& fees,
 }
 
 void FeesDialog::reload() {
+    presenter_.refresh();
     payer_ids_ = presenter_.payer_ids();
     const int keep_filter = filter_->GetSelection();
     const int keep_payer = payer_->GetSelection();

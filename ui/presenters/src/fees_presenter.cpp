@@ -75,7 +75,7 @@ std::vector<PayerRow> FeesPresenter::payers() {
     problem_.clear();
     std::vector<PayerRow> out;
     try {
-        for (const auto& p : service_.payers(date_)) {
+        for (const auto& p : payers_in_force()) {
             PayerRow row;
             row.id = p.id;
             row.name = p.name;
@@ -134,7 +134,7 @@ std::vector<PayerOptionLine> FeesPresenter::payer_options(const std::string& pay
     problem_.clear();
     std::vector<PayerOptionLine> out;
     try {
-        for (const auto& p : service_.payers(date_)) {
+        for (const auto& p : payers_in_force()) {
             if (p.id != payer) continue;
             for (const auto& r : p.settable) {
                 PayerOptionLine line;
@@ -177,10 +177,18 @@ ActionResult FeesPresenter::set_payer_option(const std::string& payer, const std
     }
 }
 
+const std::vector<core::billing::PayerSettings>& FeesPresenter::payers_in_force() {
+    if (payers_date_ != date_) {
+        payers_cache_ = service_.payers(date_);
+        payers_date_ = date_;
+    }
+    return payers_cache_;
+}
+
 std::vector<std::string> FeesPresenter::payer_ids() {
     std::vector<std::string> out;
     try {
-        for (const auto& p : service_.payers(date_)) out.push_back(p.id);
+        for (const auto& p : payers_in_force()) out.push_back(p.id);
     } catch (const Error&) {
     }
     std::sort(out.begin(), out.end());

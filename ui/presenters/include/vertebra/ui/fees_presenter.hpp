@@ -70,6 +70,9 @@ public:
 
     /// The fee list for date() and payer_filter(); empty with problem() set when it fails.
     std::vector<FeeListRow> rows();
+    /// Forgets what was read, so that the next lists read the database again (the view calls it
+    /// when it reloads: after a change here or to see one made elsewhere).
+    void refresh() { payers_date_.reset(); }
     std::vector<PayerRow> payers();
     /// Payer ids in force on date() (for the payer choices), sorted.
     std::vector<std::string> payer_ids();
@@ -93,11 +96,18 @@ public:
     static std::optional<std::int64_t> parse_amount(const std::string& text);
 
 private:
+    /// FeeService::payers(date()), read once per refresh() and date: a reload of the screen
+    /// asks for the payer list, the payer ids and the selected payer's options, and each
+    /// reading loads the rule data and both clinic tables.
+    const std::vector<core::billing::PayerSettings>& payers_in_force();
+
     core::billing::FeeService service_;
     core::Principal who_;
     LocalDate date_;
     std::string payer_;
     std::string problem_;
+    std::optional<LocalDate> payers_date_;
+    std::vector<core::billing::PayerSettings> payers_cache_;
 };
 
 }  // namespace vertebra::ui
